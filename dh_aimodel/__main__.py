@@ -1,0 +1,7 @@
+"""``python3 -m dh_aimodel`` is ``aimodel``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

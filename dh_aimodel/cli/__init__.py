@@ -1,0 +1,56 @@
+"""``aimodel``: the maintainer's command line.
+
+One module per subcommand (``add_parser``, ``run``); this module only builds
+the parser and turns :class:`~dh_aimodel.errors.AimodelError` into one line per
+problem and an exit status (1: bad input, 2: bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from .. import __version__
+from ..errors import AimodelError
+
+PROG = "aimodel"
+SUBCOMMANDS = ("validate", "classify")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Declare, classify and check trained AI/ML models in Debian packages "
+                    "(debian/aimodel.yaml; see aimodel(1) and aimodel.yaml(5)).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show a traceback for errors (for bug reports)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"{__name__}.{name}").add_parser(sub)
+    return parser
+
+
+def report_error(prog: str, exc: AimodelError) -> int:
+    for problem in exc.problems:
+        print(f"{prog}: error: {problem}", file=sys.stderr)
+    return exc.exit_status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return int(exc.code or 0)
+    try:
+        return int(args.run(args))
+    except AimodelError as exc:
+        if args.debug:
+            raise
+        return report_error(PROG, exc)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
