@@ -1,6 +1,7 @@
 """``aimodel``: the maintainer's command line.
 
-One module per subcommand (``add_parser``, ``run``); this module only builds
+One module per subcommand (``add_parser``, ``run``), found by listing this
+package, so adding a subcommand is adding a module; this module only builds
 the parser and turns :class:`~dh_aimodel.errors.AimodelError` into one line per
 problem and an exit status (1: bad input, 2: bad usage).
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from typing import Sequence
 
@@ -16,7 +18,12 @@ from .. import __version__
 from ..errors import AimodelError
 
 PROG = "aimodel"
-SUBCOMMANDS = ("validate", "classify")
+
+
+def subcommands() -> list[str]:
+    """The subcommand modules of this package (every module but the helpers)."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__)
+                  if not m.name.startswith("_") and m.name != "common")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show a traceback for errors (for bug reports)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in SUBCOMMANDS:
+    for name in subcommands():
         importlib.import_module(f"{__name__}.{name}").add_parser(sub)
     return parser
 
