@@ -12,6 +12,7 @@ import pytest
 
 import dh_aimodel
 from dh_aimodel.cli import main
+from dh_aimodel.policies import names
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -122,7 +123,7 @@ def test_validate_licenseref_needs_a_verdict(capsys, tmp_path):
 def test_unknown_policy_is_a_usage_error(capsys):
     status, _, err = run(capsys, "classify", "--policy", "nope", str(EXAMPLES / "free-model"))
     assert status == 2
-    assert err == "aimodel: error: unknown policy 'nope'; accepted: ml-policy\n"
+    assert err == f"aimodel: error: unknown policy 'nope'; accepted: {', '.join(names())}\n"
 
 
 def test_missing_path_is_a_usage_error(capsys, tmp_path):

@@ -6,9 +6,9 @@ import argparse
 import json
 
 from ..classification import classify
-from ..policies import get
+from ..policies import get, names
 from ..render import render
-from ..report import classification_json
+from ..report import all_policies_json, all_policies_table, classification_json
 from ..sourcetree import load
 
 
@@ -22,12 +22,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="source tree or declaration file (default: .)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text for a terminal (default), json for other tools")
-    p.add_argument("--policy", metavar="NAME", help="policy to apply (default: ml-policy)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--policy", metavar="NAME",
+                       help="policy to apply (default: the declaration's, else ml-policy); "
+                            "one of: " + ", ".join(names()))
+    which.add_argument("--all-policies", action="store_true",
+                       help="apply every shipped policy and print models x policies side "
+                            "by side (areas for area policies, verdicts for openness ones)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     tree = load(args.path)
+    if args.all_policies:
+        results = [classify(tree.declaration, tree.facts, get(name)) for name in names()]
+        if args.format == "json":
+            print(json.dumps(all_policies_json(results), indent=2, sort_keys=True))
+        else:
+            print(render("classify-table.txt.j2", **all_policies_table(results)), end="")
+        return 0
     policy = get(args.policy or tree.declaration.policy)
     result = classify(tree.declaration, tree.facts, policy)
     if args.format == "json":

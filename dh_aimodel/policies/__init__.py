@@ -25,6 +25,12 @@ CLASSES: tuple[ModelClass, ...] = ("free", "toxic-candy", "non-free", "undistrib
 
 _MODULES: dict[str, str] = {
     "ml-policy": "dh_aimodel.policies.ml_policy",
+    "gr2025-a": "dh_aimodel.policies.gr2025_a",
+    "gr2025-glaser": "dh_aimodel.policies.gr2025_glaser",
+    "gr2025-choice2": "dh_aimodel.policies.gr2025_choice2",
+    "gr2025-choice3": "dh_aimodel.policies.gr2025_choice3",
+    "osaid-1.0": "dh_aimodel.policies.osaid",
+    "mof": "dh_aimodel.policies.mof",
 }
 
 
