@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import DeclarationError
-from ..sourcetree import load
+from ..errors import DeclarationError, Problem
+from ..sourcetree import display_name, load, locate
 from ..validation import licence_problems
 
 
@@ -13,7 +13,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check debian/aimodel.yaml against aimodel.yaml(5)",
                        description="Check a declaration: its shape, every field rule, the "
                                    "package names against debian/control and every licence "
-                                   "id against the knowledge base. All problems are listed.")
+                                   "id against the knowledge base. All problems are listed. "
+                                   "'# TODO(aimodel): ...' comments left by aimodel init are "
+                                   "listed too, and fail the check until they are resolved.")
     p.add_argument("path", nargs="?", default=".", metavar="PATH",
                    help="source tree or declaration file (default: .)")
     p.set_defaults(run=run)
@@ -24,10 +26,29 @@ def run(args: argparse.Namespace) -> int:
     errors, warnings = licence_problems(tree.declaration)
     for w in warnings:
         print(f"aimodel: warning: {w}")
+    todos = _todos(args.path)
+    for todo in todos:
+        print(f"aimodel: todo: {todo}")
     if errors:
         raise DeclarationError(problems=tuple(errors))
     d = tree.declaration
+    if todos:
+        raise DeclarationError(f"{len(todos)} TODO(aimodel) comment"
+                               f"{'s' if len(todos) != 1 else ''} left (listed above); settle "
+                               "each and delete its comment")
     packages = sorted({m.package for m in d.models if m.package})
     print(f"{d.path}: ok ({len(d.models)} model{'s' if len(d.models) != 1 else ''}"
           f"{', packages ' + ', '.join(packages) if packages else ''})")
     return 0
+
+
+def _todos(path: str) -> list[Problem]:
+    """The ``# TODO(aimodel):`` comments of the declaration (aimodel init writes them).
+
+    A declaration with TODOs loads (their values are conservative placeholders)
+    but is not reviewed yet, so validate lists them and exits 1.
+    """
+    from ..init_declaration import find_todos
+
+    declaration, _, _ = locate(path)
+    return find_todos(declaration.read_text(encoding="utf-8"), display_name(declaration))
