@@ -8,5 +8,5 @@ from setuptools import setup
 setup(
     packages=["dh_aimodel", "dh_aimodel.cli", "dh_aimodel.policies", "dh_aimodel.templates"],
     package_dir={"dh_aimodel.templates": "templates"},
-    package_data={"dh_aimodel.templates": ["*.j2"], "dh_aimodel": ["data/*"]},
+    package_data={"dh_aimodel.templates": ["*.j2"], "dh_aimodel": ["data/*", "data/tags/*"]},
 )

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, Mapping, Union
+
+from .datafiles import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from license_expression import LicenseSymbol, Licensing
@@ -121,10 +122,7 @@ def _bug(message: str) -> AssertionError:
 @functools.cache
 def _table() -> _Table:
     """Load and check ``data/licenses.yaml`` once, on first use."""
-    import yaml
-
-    text = resources.files(__package__).joinpath("data").joinpath("licenses.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml("licenses.yaml")
     if not isinstance(raw, dict):
         raise _bug("top level must be a mapping")
     licenses: dict[str, _Entry] = {}

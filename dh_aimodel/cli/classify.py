@@ -5,11 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..classification import classify
 from ..policies import get, names
-from ..render import render
-from ..report import all_policies_json, all_policies_table, classification_json
-from ..sourcetree import load
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +29,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..classification import classify
+    from ..render import render
+    from ..report import all_policies_json, all_policies_table, classification_json
+    from ..sourcetree import load
+
     tree = load(args.path)
     if args.all_policies:
         results = [classify(tree.declaration, tree.facts, get(name)) for name in names()]

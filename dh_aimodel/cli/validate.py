@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 
 from ..errors import DeclarationError, Problem
-from ..sourcetree import display_name, load, locate
-from ..validation import licence_problems
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..sourcetree import load
+    from ..validation import licence_problems
+
     tree = load(args.path)
     errors, warnings = licence_problems(tree.declaration)
     for w in warnings:
@@ -49,6 +50,7 @@ def _todos(path: str) -> list[Problem]:
     but is not reviewed yet, so validate lists them and exits 1.
     """
     from ..init_declaration import find_todos
+    from ..sourcetree import display_name, locate
 
     declaration, _, _ = locate(path)
     return find_todos(declaration.read_text(encoding="utf-8"), display_name(declaration))

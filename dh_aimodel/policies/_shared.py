@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal, Mapping
 
 from ..declaration import Model
+from ..datafiles import load_yaml
 from ..licenses import LicenseSyntaxError, judge as judge_license
 from . import AREAS, Area, Context, ModelClass, ModelVerdict, Reason, worst_area, worst_class
 from . import ml_policy
@@ -100,11 +100,7 @@ ContentType = Literal["code", "data", "document"]
 
 @functools.cache
 def _lists() -> dict[str, frozenset[str]]:
-    import yaml
-
-    text = resources.files("dh_aimodel").joinpath("data").joinpath(
-        "osi-licenses.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml("osi-licenses.yaml")
     return {key: frozenset(str(i).lower() for i in raw[key])
             for key in ("osi-approved", "open-data", "open-document")}
 

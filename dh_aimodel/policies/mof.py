@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 
 from ..declaration import Model
+from ..datafiles import load_yaml
 from . import Context, ModelVerdict, Policy, Reason
 from ._shared import ContentType, licence_fits
 
@@ -37,10 +37,7 @@ class Component:
 @functools.cache
 def components() -> tuple[Component, ...]:
     """The MOT component table (data file, loaded once)."""
-    import yaml
-
-    raw = yaml.safe_load(resources.files("dh_aimodel").joinpath("data").joinpath(
-        "mof-components.yaml").read_text("utf-8"))
+    raw = load_yaml("mof-components.yaml")
     return tuple(Component(c["key"], c["name"], int(c["class"]), bool(c["required"]),
                            tuple(c["content"]), tuple(c.get("satisfied-by", ())))
                  for c in raw["components"])
@@ -48,10 +45,7 @@ def components() -> tuple[Component, ...]:
 
 @functools.cache
 def class_names() -> dict[int, str]:
-    import yaml
-
-    raw = yaml.safe_load(resources.files("dh_aimodel").joinpath("data").joinpath(
-        "mof-components.yaml").read_text("utf-8"))
+    raw = load_yaml("mof-components.yaml")
     return {int(k): str(v) for k, v in raw["classes"].items()}
 
 

@@ -1,0 +1,57 @@
+"""``aimodel overrides [PATH]``: Lintian overrides for the tags model files cause."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "overrides", help="print or write Lintian overrides for model files",
+        description="Compute the Lintian overrides that the declared model files need: only "
+                    "for tags Lintian really emits for them (today "
+                    "very-long-line-length-in-source-file in the source package, for files "
+                    "with a line over 512 characters), each after a '#' line saying which "
+                    "model, which class and why. Without --write, print what would be "
+                    "added; with --write, append it to debian/source/lintian-overrides "
+                    "(and debian/<package>.lintian-overrides), keeping the maintainer's "
+                    "lines and never duplicating an override.")
+    p.add_argument("path", nargs="?", default=".", metavar="PATH",
+                   help="source tree or its debian/aimodel.yaml (default: .)")
+    p.add_argument("--write", action="store_true",
+                   help="merge the overrides into the override files (atomically)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..atomic import write_atomic
+    from ..errors import PackagingError
+    from ..overrides import merge, plan
+    from ..sourcetree import load
+
+    tree = load(args.path)
+    targets = plan(tree)
+    assert tree.root is not None  # plan() refuses a lone declaration
+    changed = False
+    for target in targets:
+        path = tree.root / target.path
+        try:
+            old = path.read_text(encoding="utf-8") if path.exists() else None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PackagingError(f"cannot read {target.path}: {exc}") from exc
+        new, added = merge(old, target)
+        if not added:
+            continue
+        changed = True
+        if args.write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, new)
+            print(f"aimodel: added {len(added)} override(s) to {target.path}", file=sys.stderr)
+        else:
+            print(f"# {target.path}")
+            sys.stdout.write(new[len(old or ""):].lstrip("\n") if old else new)
+    if not changed:
+        print("aimodel: no override needed: the override files already cover every Lintian "
+              "tag the model files cause", file=sys.stderr)
+    return 0

@@ -1,0 +1,562 @@
+"""``dh_aimodel``: the debhelper command that checks and documents packaged models.
+
+It runs in the dh sequence right after dh_lintian (see debhelper/aimodel.pm
+and dh_aimodel(1)): the package build directories are complete, the
+copyright file and dh_lintian's override file are in place, and
+dh_compress, dh_fixperms, dh_gencontrol and dh_md5sums are still to come.
+For every package it acts on, it
+
+1. finds each declared model file in debian/<pkg>/ and verifies its sha256,
+   and refuses model files that nobody declared;
+2. classifies the models (:mod:`dh_aimodel.classification`) and compares the
+   recommended Section with debian/control's;
+3. checks that debian/copyright covers every model file with the declared
+   licence and, outside main, says why (:mod:`dh_aimodel.dep5`);
+4. installs the provenance document usr/share/doc/<pkg>/README.aimodel,
+   Lintian overrides for tags Lintian really emits (none today) and the
+   ``aimodel:*`` substvars.
+
+Every problem of every package is collected first and reported together, one
+line each (``dh_aimodel: error: <pkg>: ... ; <fix>``), before anything is
+written; the run then exits 1.  It writes only below the package build
+directories and to debian/<pkg>.substvars, atomically, and the same input
+gives the same bytes.  Without debian/aimodel.yaml it returns at once, which
+is also what the ``# PROMISE`` line of bin/dh_aimodel tells dh.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from .dhoptions import PROG, DhOptions, HelpRequested, parse, usage
+from .errors import AimodelError, BuildCheckError, PackagingError, Pos, Problem
+
+if TYPE_CHECKING:
+    from .buildcheck import InstalledFile, Plan, VerifiedFile
+    from .classification import Classification, PackageVerdict
+    from .declaration import Declaration, Model
+    from .policies import ModelVerdict, Policy, Reason
+
+DECLARATION = Path("debian/aimodel.yaml")
+README = "README.aimodel"
+OVERRIDES_DATA = "lintian-overrides.yaml"
+
+#: Directories of the source tree never searched when a declared glob is
+#: expanded: debian/ holds the package build directories (which would match
+#: the installed copies), the others are version-control or patch state.
+SKIP_SOURCE_DIRS = frozenset({"debian", ".git", ".pc", ".svn", ".hg", ".bzr"})
+
+
+class Output:
+    """Messages as debhelper prints them: verbose lines are tab-indented."""
+
+    def __init__(self, options: DhOptions) -> None:
+        self.options = options
+
+    def verbose(self, message: str) -> None:
+        if self.options.verbose:
+            print(f"\t{PROG}: {message}", flush=True)
+
+    def warning(self, message: str) -> None:
+        print(f"{PROG}: warning: {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run dh_aimodel; 0 on success, 1 when a check fails, 2 for a bad command line."""
+    try:
+        options = parse(sys.argv[1:] if argv is None else list(argv), os.environ)
+    except HelpRequested:
+        print(usage(), end="")
+        return 0
+    except AimodelError as exc:
+        return _report(exc)
+    out = Output(options)
+    for warning in options.warnings:
+        out.warning(warning)
+    for ignored in options.ignored:
+        out.verbose(f"ignoring -O{ignored} (not a dh_aimodel option)")
+    if not os.path.isfile(DECLARATION):
+        out.verbose(f"no {DECLARATION}: nothing to do")
+        return 0
+    try:
+        run(options, out)
+    except AimodelError as exc:
+        return _report(exc)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _report(exc: AimodelError) -> int:
+    for problem in exc.problems:
+        print(f"{PROG}: error: {problem}", file=sys.stderr)
+    return exc.exit_status
+
+
+# -- package selection --------------------------------------------------------
+
+def list_packages(options: DhOptions) -> list[str]:
+    """The packages debhelper would act on, from ``dh_listpackages`` itself.
+
+    It applies -a/-i/-p/-N/-O, DH_OPTIONS, DH_INTERNAL_OPTIONS, Architecture
+    and Build-Profiles exactly as every other dh_* command does, in 0.06 s.
+    """
+    import subprocess
+
+    argv = ["dh_listpackages", *options.listpackages_args]
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise PackagingError("dh_listpackages not found; dh_aimodel runs inside a debhelper "
+                             "build (install debhelper)") from exc
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines()
+        errors = [line.split(": error: ", 1)[1] for line in lines if ": error: " in line]
+        why = (errors or lines or [f"exit status {proc.returncode}"])[0]
+        raise PackagingError(f"{why} (from {' '.join(argv)})")
+    packages = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
+    if options.remaining_packages:
+        packages = [p for p in packages if PROG not in _log(p)]
+    return packages
+
+
+def _logfile(package: str) -> Path:
+    return Path("debian") / f"{package}.debhelper.log"
+
+
+def _log(package: str) -> list[str]:
+    """Commands debhelper logged for a package (``--remaining-packages``)."""
+    try:
+        return _logfile(package).read_text(encoding="utf-8").split()
+    except OSError:
+        return []
+
+
+def _write_log(packages: Iterable[str]) -> None:
+    """Log the run as Dh_Lib does, so --remaining-packages works in override targets."""
+    for package in packages:
+        with open(_logfile(package), "a", encoding="utf-8") as fh:
+            fh.write(f"{PROG}\n")
+
+
+# -- the run --------------------------------------------------------------------
+
+class _PackageRun:
+    """What was found for one package; filled step by step by :func:`run`.
+
+    A plain class, not a dataclass: this module is imported on every no-op
+    run, and building a dataclass costs more than everything else here.
+    """
+
+    def __init__(self, name: str, build_dir: Path, verdict: "PackageVerdict",
+                 models: tuple["Model", ...]) -> None:
+        self.name = name
+        self.build_dir = build_dir
+        self.verdict = verdict
+        self.models = models
+        self.plan: "Plan | None" = None
+        self.verified: list["VerifiedFile"] = []
+
+
+def run(options: DhOptions, out: Output) -> None:
+    """Check every selected package, then (when all is well) install the outputs."""
+    from .classification import classify
+    from .policies import get
+    from .sourcetree import load
+    from .validation import licence_problems
+
+    packages = list_packages(options)
+    if not packages:
+        out.verbose("no package to act on")
+        return
+    tree = load(".")
+    declaration = tree.declaration
+    errors, warnings = licence_problems(declaration)
+    for w in warnings:
+        out.warning(str(w))
+    policy = get(declaration.policy)
+    if not policy.gives_area:
+        raise BuildCheckError(f"policy {policy.name} judges openness, not archive areas; "
+                              "set a policy that gives an area (such as ml-policy) in "
+                              "debian/aimodel.yaml", Pos(declaration.path, 1, 1))
+    classification = classify(declaration, tree.facts, policy)
+    problems: list[Problem] = list(errors)
+    runs = _runs(options, packages, declaration, classification)
+    from .buildcheck import source_section_problem
+
+    checked = [r.verdict for r in runs if r.models or r.verdict.reasons]
+    problems += [Problem(m) for m in source_section_problem(classification.source, checked)]
+    problems += [Problem(m) for m in _check(runs, declaration, out)]
+    if problems:
+        raise BuildCheckError(problems=tuple(problems))
+    for r in runs:
+        if r.models:
+            _install(r, declaration, classification, options, out)
+    if os.environ.get("DH_INTERNAL_OVERRIDE") and not options.no_act:
+        _write_log(r.name for r in runs)
+
+
+def _runs(options: DhOptions, packages: list[str], declaration: "Declaration",
+          classification: "Classification") -> list[_PackageRun]:
+    verdicts = {v.package: v for v in classification.packages if v.package is not None}
+    runs = []
+    for name in packages:
+        verdict = verdicts.get(name)
+        if verdict is None:  # not in debian/control: dh_listpackages would have refused
+            continue
+        build_dir = Path(options.tmpdir) if options.tmpdir else Path("debian") / name
+        models = tuple(m for m in declaration.models if m.package == name)
+        runs.append(_PackageRun(name, build_dir, verdict, models))
+    return runs
+
+
+def _check(runs: list[_PackageRun], declaration: "Declaration", out: Output) -> list[str]:
+    """Every problem of every package, in package order, nothing written."""
+    from . import buildcheck
+    from .hashing import sha256_files
+
+    problems: dict[str, list[str]] = {r.name: [] for r in runs}
+    matches = source_matches(declaration, {r.name for r in runs})
+    for r in runs:
+        if r.models or r.verdict.reasons:
+            problems[r.name] += buildcheck.section_problems(r.verdict)
+        out.verbose(f"{r.name}: scan {r.build_dir}/")
+        r.plan = buildcheck.plan(declaration, r.name, str(r.build_dir),
+                                 scan(r.build_dir), matches)
+        problems[r.name] += r.plan.problems
+
+    wanted: dict[Path, None] = {}
+    for r in runs:
+        assert r.plan is not None
+        for kind, path in r.plan.paths_to_hash():
+            wanted[r.build_dir / path if kind == "installed" else Path(path)] = None
+    digests = sha256_files(wanted)
+    for r in runs:
+        assert r.plan is not None
+        installed = {path: digests[r.build_dir / path] for kind, path
+                     in r.plan.paths_to_hash() if kind == "installed"}
+        sources = {path: digests[Path(path)] for kind, path
+                   in r.plan.paths_to_hash() if kind == "source"}
+        r.verified, found = buildcheck.verify(r.plan, installed, sources)
+        problems[r.name] += found
+        for v in r.verified:
+            out.verbose(f"{r.name}: {r.build_dir}/{v.path}: model {v.model}, sha256 "
+                        f"{v.sha256} (as {v.source})")
+    copyrights: dict[Path, Any] = {}
+    for r in runs:
+        problems[r.name] += _copyright(r, declaration, matches, copyrights)
+    return [p for r in runs for p in problems[r.name]]
+
+
+def scan(build_dir: Path) -> list["InstalledFile"]:
+    """Every regular file below a package build directory, sniffed from its head.
+
+    Only :data:`~dh_aimodel.formats.SNIFF_BYTES` bytes of each file are read;
+    symbolic links and DEBIAN/ (control data, not payload) are skipped.
+    """
+    from .buildcheck import InstalledFile
+    from .formats import SNIFF_BYTES, looks_like_model, sniff
+
+    found = []
+    for top, dirs, files in os.walk(build_dir):
+        here = Path(top)
+        if here == build_dir:
+            dirs[:] = [d for d in dirs if d != "DEBIAN"]
+        dirs.sort()
+        for name in sorted(files):
+            path = here / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            try:
+                with open(path, "rb") as fh:
+                    head = fh.read(SNIFF_BYTES)
+            except OSError:
+                head = b""  # unreadable: judged by its name; hashing reports the error
+            found.append(InstalledFile(path.relative_to(build_dir).as_posix(),
+                                       looks_like_model(head, name), sniff(head, name)))
+    return found
+
+
+def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, tuple[str, ...]]:
+    """Each declared path of the packages' shipped models → the source files it names."""
+    from fnmatch import fnmatchcase
+
+    specs = {s.path: s for m in declaration.models
+             if m.package in packages and m.shipped for s in m.files}
+    out: dict[str, tuple[str, ...]] = {}
+    for path, spec in sorted(specs.items()):
+        if not spec.is_glob:
+            out[path] = (path,) if Path(path).is_file() else ()
+            continue
+        parts = Path(path).parts
+        first_glob = next(i for i, p in enumerate(parts) if any(c in p for c in "*?["))
+        base = Path(*parts[:first_glob]) if first_glob else Path(".")
+        found = []
+        for top, dirs, files in os.walk(base):
+            if Path(top) == Path("."):
+                dirs[:] = [d for d in dirs if d not in SKIP_SOURCE_DIRS]
+            dirs.sort()
+            for name in files:
+                rel = (Path(top) / name).as_posix()
+                rel = rel[2:] if rel.startswith("./") else rel
+                if fnmatchcase(rel, path) and (Path(top) / name).is_file():
+                    found.append(rel)
+        out[path] = tuple(sorted(found))
+    return out
+
+
+def _copyright(r: _PackageRun, declaration: "Declaration",
+               matches: Mapping[str, tuple[str, ...]], cache: dict[Path, Any]) -> list[str]:
+    """debian/copyright (or debian/<pkg>.copyright, as dh_installdocs picks it) checks."""
+    from . import buildcheck, dep5
+
+    files = buildcheck.model_files_for_copyright(declaration, r.name, matches)
+    outside_main = r.verdict.area in ("contrib", "non-free")
+    if not files and not outside_main:
+        return []
+    path = Path("debian") / f"{r.name}.copyright"
+    if not path.is_file():
+        path = Path("debian/copyright")
+    if path not in cache:  # one parse per file, however many packages it covers
+        try:
+            cache[path] = dep5.read_copyright(path, path.as_posix())
+        except AimodelError as exc:
+            cache[path] = exc
+    copyright = cache[path]
+    if isinstance(copyright, AimodelError):
+        return [f"{r.name}: {p}" for p in copyright.problems]
+    display = path.as_posix()
+    wanted = [dep5.ModelFile(p, m.name, m.license, m.copyright) for m, p in files]
+    found = [f"{r.name}: {m}" for m in dep5.coverage_problems(copyright, wanted, display)]
+    if outside_main:
+        disclaimer = dep5.disclaimer_problem(copyright, r.verdict.area or "",
+                                             buildcheck.explain(r.verdict), display)
+        if disclaimer:
+            found.append(f"{r.name}: {disclaimer}")
+    return found
+
+
+# -- outputs ----------------------------------------------------------------------
+
+def _install(r: _PackageRun, declaration: "Declaration", classification: "Classification",
+             options: DhOptions, out: Output) -> None:
+    """README.aimodel, Lintian overrides and substvars for one package."""
+    from . import substvars
+    from .render import render
+
+    context = provenance_context(r.name, classification, declaration, r.verified)
+    text = render("README.aimodel.j2", **context)
+    check_provenance(text, context)
+    doc_dir = r.build_dir / "usr/share/doc" / r.name
+    if doc_dir.is_symlink():
+        raise BuildCheckError(f"{r.name}: {doc_dir} is a symbolic link (dh_installdocs "
+                              f"--link-doc), so dh_aimodel cannot install {README} there; "
+                              "do not use --link-doc for a package that ships models")
+    write(doc_dir / README, text.encode("utf-8"), options, out)
+
+    lines = override_lines(load_overrides()["binary"], r.name, [v.path for v in r.verified])
+    if lines:
+        target = r.build_dir / "usr/share/lintian/overrides" / r.name
+        existing = target.read_text(encoding="utf-8") if target.is_file() else ""
+        merged = merge_overrides(existing, lines)
+        if merged != existing:
+            write(target, merged.encode("utf-8"), options, out)
+
+    area = r.verdict.area or "none"
+    path = Path("debian") / f"{r.name}.substvars"
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    new = substvars.merge(existing, substvars.values(area, [m.name for m in r.models]))
+    if new != existing:
+        write(path, new.encode("utf-8"), options, out)
+
+
+def write(path: Path, data: bytes, options: DhOptions, out: Output) -> None:
+    """Write one output atomically (:mod:`dh_aimodel.atomic`), mode 0644.
+
+    A reader (or a crash) never sees half a file, and a second identical run
+    leaves identical bytes.  Under --no-act only the verbose line is printed.
+    """
+    from .atomic import write_atomic
+
+    out.verbose(f"write {path}" + (" (--no-act: not written)" if options.no_act else ""))
+    if options.no_act:
+        return
+    path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+    write_atomic(path, data, mode=0o644)
+
+
+# -- Lintian overrides ------------------------------------------------------------
+
+def load_overrides() -> dict[str, Any]:
+    """data/lintian-overrides.yaml: the tags Lintian emits for model files."""
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("dh_aimodel").joinpath("data", OVERRIDES_DATA).read_text(
+        encoding="utf-8")
+    data = yaml.safe_load(text)
+    return {"binary": list(data.get("binary") or []), "source": list(data.get("source") or [])}
+
+
+def override_lines(entries: Iterable[Mapping[str, str]], package: str,
+                   paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(justification, override) pairs for every entry and model file, sorted.
+
+    An entry is ``{tag, context, comment}``; ``{path}`` in its context is the
+    installed path of a model file.  Lintian 2.116's syntax:
+    ``<package>: <tag> <context>``, with only ``*`` and ``?`` as wildcards.
+    """
+    out: dict[str, str] = {}
+    for entry in entries:
+        for path in sorted(set(paths)):
+            context = entry.get("context", "").format(path=path).strip()
+            line = f"{package}: {entry['tag']}" + (f" {context}" if context else "")
+            out.setdefault(line, f"# {entry.get('comment', '').strip()}".rstrip())
+    return [(comment, line) for line, comment in sorted(out.items())]
+
+
+def merge_overrides(existing: str, lines: Iterable[tuple[str, str]]) -> str:
+    """Append overrides to what dh_lintian installed, never duplicating one.
+
+    dh_lintian overwrites the file, so dh_aimodel runs after it and appends;
+    an override already present (compared with whitespace collapsed) is not
+    added again, nor is its justification, so a second run changes nothing.
+    """
+    present = {" ".join(line.split()) for line in existing.splitlines()
+               if line.strip() and not line.lstrip().startswith("#")}
+    text = existing if not existing or existing.endswith("\n") else existing + "\n"
+    for comment, line in lines:
+        key = " ".join(line.split())
+        if key in present:
+            continue
+        present.add(key)
+        if comment and comment != "#":
+            text += comment + "\n"
+        text += line + "\n"
+    return text
+
+
+# -- the provenance document -------------------------------------------------------
+
+def _reason_line(r: "Reason") -> str:
+    prefix = f"{r.severity}: " if r.severity != "error" else ""
+    return f"{prefix}{r.rule} ({r.basis}): {r.text}"
+
+
+def _split(text: str | None, width: int = 76) -> list[str]:
+    """A free text as deb822 continuation lines ("." for an empty line)."""
+    import textwrap
+
+    if not text:
+        return []
+    out: list[str] = []
+    for paragraph in text.strip().split("\n\n"):
+        if out:
+            out.append(".")
+        out += textwrap.wrap(" ".join(paragraph.split()), width) or ["."]
+    return out
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _model_context(model: "Model", verdict: "ModelVerdict | None", role: str,
+                   files: list[str]) -> dict[str, Any]:
+    t = model.training
+    data = [_one_line(f"{d.name}; availability: {d.availability}; licence: {d.license}"
+                      + (f"; {d.url}" if d.url else "")) for d in t.data]
+    software = [_one_line(f"{s.name}; available: {'yes' if s.available else 'no'}; "
+                          f"licence: {s.license}" + (f"; {s.url}" if s.url else "")
+                          + (f"; needs to retrain: {', '.join(s.non_free_requirements)}"
+                             if s.non_free_requirements else "")) for s in t.software]
+    return {
+        "name": model.name,
+        "delivery": role,
+        "cls": verdict.cls if verdict else None,
+        "area": verdict.area if verdict else None,
+        "reasons": [_one_line(_reason_line(r)) for r in verdict.reasons] if verdict else [],
+        "license": _one_line(model.license),
+        "copyright": [_one_line(c) for c in model.copyright],
+        "upstream": _one_line(model.upstream),
+        "format": _one_line(model.format),
+        "task": _one_line(model.task),
+        "base_model": _one_line(model.base_model),
+        "data": data,
+        "software": software,
+        "reproducible": t.reproducible,
+        "data_information": t.effective_data_information,
+        "fine_tuning": t.fine_tuning,
+        "cost": _one_line(t.cost),
+        "files": files,
+        "notes": _split(model.notes),
+    }
+
+
+def provenance_context(package: str, classification: "Classification",
+                       declaration: "Declaration",
+                       verified: Iterable["VerifiedFile"]) -> dict[str, Any]:
+    """Sorted plain data for templates/README.aimodel.j2 (no time, no host)."""
+    from . import __version__
+    from .classification import judge_models
+
+    verdict = next(v for v in classification.packages if v.package == package)
+    verdicts = {v.name: v for p in classification.packages for v in p.models}
+    if any(m.name not in verdicts for m in declaration.models):
+        verdicts = {**judge_models(declaration, classification.policy), **verdicts}
+    by_name = {m.name: m for m in declaration.models}
+    files: dict[str, list[str]] = {}
+    for v in sorted(verified, key=lambda v: v.path):
+        files.setdefault(v.model, []).append(f"{v.sha256}  {v.path}")
+    models = []
+    bases: list[str] = []
+    for m in sorted((m for m in declaration.models if m.package == package),
+                    key=lambda m: m.name):
+        if m.delivery == "downloaded":
+            listed = [_one_line(f"{s.sha256 or '(no sha256 declared)'}  {s.path}"
+                                + (f"  <{s.url}>" if s.url else "")) for s in m.files]
+        else:
+            listed = files.get(m.name, [])
+        role = {"downloaded": "downloaded at run time"}.get(m.delivery, m.delivery)
+        models.append(_model_context(m, verdicts.get(m.name), role, listed))
+        base = m.base_model
+        while base is not None and base in by_name and base not in bases:
+            bases.append(base)
+            base = by_name[base].base_model
+    shipped_here = {m["name"] for m in models}
+    for name in sorted(b for b in bases if b not in shipped_here):
+        models.append(_model_context(by_name[name], verdicts.get(name),
+                                     "base model (not in this package)", []))
+    policy: "Policy" = classification.policy
+    return {
+        "package": package,
+        "source": classification.source.name if classification.source else "",
+        "version": __version__,
+        "policy": {"name": policy.name, "title": policy.title, "status": policy.status,
+                   "url": policy.url},
+        "area": verdict.area,
+        "section": verdict.section_recommended,
+        "why": [_one_line(r.text) for r in verdict.reasons],
+        "models": models,
+    }
+
+
+def check_provenance(text: str, context: Mapping[str, Any]) -> None:
+    """Parse the rendered document back: one stanza per model, in order.
+
+    A template or data slip (an empty continuation line, a stray newline)
+    would otherwise ship a document no tool can read.
+    """
+    from debian.deb822 import Deb822
+
+    stanzas = list(Deb822.iter_paragraphs(text.splitlines(keepends=True), use_apt_pkg=False))
+    names = [s.get("Model") for s in stanzas[1:]]
+    expected = [m["name"] for m in context["models"]]
+    if not stanzas or stanzas[0].get("Package") != context["package"] or names != expected:
+        raise AssertionError(f"{README} for {context['package']} does not parse back: "
+                             f"models {names} instead of {expected}")

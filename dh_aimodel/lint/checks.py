@@ -1,0 +1,313 @@
+"""The lint rules: one pure function per rule, from a :class:`LintState` to diagnostics.
+
+A rule names its tag and the context (Lintian's "hint", ending with
+``[path]`` where there is one); severity and explanation come from the tag
+catalogue.  Each rule delegates its judgement to the module that owns it
+(:mod:`dh_aimodel.dep5` for copyright, :mod:`dh_aimodel.classification`
+for areas, :mod:`dh_aimodel.licenses` for licences, the readers'
+findings for file formats) so that dh_aimodel and lint never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+from typing import Callable, Iterable, Iterator
+
+from .state import LintState, ScannedFile
+
+#: Finding codes of the readers that make a file malformed (the others say
+#: a limit of ours was reached, or are reported by another tag).
+MALFORMED_CODES = frozenset({
+    "truncated", "header-too-large", "bad-header", "zip-bomb", "path-traversal", "encrypted",
+    "malformed", "unknown-opcode", "incomplete", "too-deep", "suspicious",
+})
+PICKLE_FORMATS = frozenset({"pytorch-pickle", "pytorch-zip"})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    package: str
+    tag: str
+    context: str = ""
+
+
+Check = Callable[[LintState], Iterable[Diagnostic]]
+
+
+def _in_main(section: str | None) -> bool:
+    return section is not None and "/" not in section
+
+
+def declaration_invalid(s: LintState) -> Iterator[Diagnostic]:
+    for p in s.declaration_problems:
+        where = f"{p.pos.file}:{p.pos.line}:{p.pos.col}" if p.pos else "debian/aimodel.yaml"
+        yield Diagnostic(s.label_source(), "aimodel-declaration-invalid", f"[{where}]")
+
+
+def declared_file_missing(s: LintState) -> Iterator[Diagnostic]:
+    for d in s.declared:
+        if d.shipped and not d.matched and s.in_scope(d.package):
+            yield Diagnostic(s.label_source(), "aimodel-declared-file-missing", f"[{d.spec}]")
+
+
+def undeclared_model_file(s: LintState) -> Iterator[Diagnostic]:
+    if not s.knows_declared:
+        return
+    covered = {p for d in s.declared for p in d.matched}
+    for f in s.files:
+        if f.is_model and f.path not in covered:
+            yield Diagnostic(s.label_source(), "aimodel-undeclared-model-file", f"[{f.path}]")
+
+
+def checksum_mismatch(s: LintState) -> Iterator[Diagnostic]:
+    wanted: dict[str, set[str]] = {}
+    for d in s.declared:
+        if d.sha256:
+            for p in d.matched:
+                wanted.setdefault(p, set()).add(d.sha256.lower())
+    by_path = {f.path: f for f in s.files}
+    for path, shas in sorted(wanted.items()):
+        got = by_path[path].sha256 if path in by_path else None
+        if got is not None and got not in shas:
+            yield Diagnostic(s.label_source(), "aimodel-checksum-mismatch", f"{got} [{path}]")
+
+
+def checksum_not_declared(s: LintState) -> Iterator[Diagnostic]:
+    for d in s.declared:
+        if d.shipped and not d.sha256 and s.in_scope(d.package):
+            yield Diagnostic(s.label_source(), "aimodel-checksum-not-declared", f"[{d.spec}]")
+
+
+def weights_licence_unknown(s: LintState) -> Iterator[Diagnostic]:
+    from ..licenses import LicenseSyntaxError, judge
+
+    if s.declaration is None:
+        return
+    for m in s.declaration.models:
+        if not s.in_scope(m.package) and m.delivery != "reference":
+            continue
+        label = s.label_package(m.package)
+        if m.license.strip() == "unknown":
+            yield Diagnostic(label, "aimodel-weights-licence-unknown", f"{m.name}: unknown")
+            continue
+        try:
+            unknown = judge(m.license, s.declaration.licenses).unknown_ids
+        except LicenseSyntaxError:
+            unknown = (m.license,)
+        for license_id in unknown:
+            yield Diagnostic(label, "aimodel-weights-licence-unknown", f"{m.name}: {license_id}")
+
+
+def _packages(s: LintState):  # -> Iterator[PackageVerdict]
+    if s.classification is None:
+        return
+    for p in s.classification.packages:
+        if p.package is not None and s.in_scope(p.package):
+            yield p
+
+
+def _section(s: LintState, package: str) -> str | None:
+    return (s.sections or {}).get(package)
+
+
+def model_not_free_in_main(s: LintState) -> Iterator[Diagnostic]:
+    for p in _packages(s):
+        if not _in_main(_section(s, p.package)):
+            continue
+        for m in p.models:
+            if m.delivery != "shipped":
+                continue
+            if m.cls in ("non-free", "undistributable"):
+                yield Diagnostic(s.label_package(p.package), "aimodel-non-free-model-in-main",
+                                 m.name)
+            elif m.cls == "toxic-candy":
+                yield Diagnostic(s.label_package(p.package), "aimodel-toxic-candy-model-in-main",
+                                 m.name)
+
+
+def section_mismatch(s: LintState) -> Iterator[Diagnostic]:
+    for p in _packages(s):
+        declared = _section(s, p.package)
+        if p.section_recommended is not None and declared != p.section_recommended:
+            yield Diagnostic(s.label_package(p.package), "aimodel-section-mismatch",
+                             f"{declared} -> {p.section_recommended}")
+    src = s.classification.source if s.classification is not None else None
+    if s.kind == "source" and src is not None and src.section_mismatch:
+        yield Diagnostic(s.label_source(), "aimodel-section-mismatch",
+                         f"{src.section_declared} -> {src.section_recommended}")
+
+
+def runtime_download_in_main(s: LintState) -> Iterator[Diagnostic]:
+    for p in _packages(s):
+        if _in_main(_section(s, p.package)):
+            for m in p.models:
+                if m.delivery == "downloaded":
+                    yield Diagnostic(s.label_package(p.package),
+                                     "aimodel-runtime-download-in-main", m.name)
+
+
+def copyright_coverage(s: LintState) -> Iterator[Diagnostic]:
+    from ..dep5 import licences_agree
+
+    seen: set[str] = set()
+    for d in s.declared:
+        if not d.shipped or not s.in_scope(d.package) or d.license is None:
+            continue
+        for path in d.source_paths:
+            if path in seen:
+                continue
+            seen.add(path)
+            stanza = s.copyright.find_files_paragraph(path) if s.copyright is not None else None
+            if stanza is None:
+                yield Diagnostic(s.label_source(), "aimodel-copyright-missing-stanza", f"[{path}]")
+                continue
+            synopsis = stanza.license.synopsis if stanza.license is not None else ""
+            if not synopsis or not licences_agree(synopsis, d.license):
+                yield Diagnostic(s.label_source(), "aimodel-copyright-licence-mismatch",
+                                 f"{synopsis or '(none)'} != {d.license} [{path}]")
+
+
+def ml_policy_disclaimer(s: LintState) -> Iterator[Diagnostic]:
+    from ..dep5 import disclaimer_problem
+
+    if s.copyright is None:
+        return
+    for p in _packages(s):
+        if p.area is not None and disclaimer_problem(s.copyright, p.area, "") is not None:
+            yield Diagnostic(s.label_package(p.package), "aimodel-missing-ml-policy-disclaimer",
+                             f"{p.area} [{s.copyright_name}]")
+
+
+def _copyright_licence_by_name(s: LintState, path: str) -> str | None:
+    """In a .deb the copyright file names source paths: match the last stanza by file name."""
+    if s.copyright is None:
+        return None
+    name = PurePosixPath(path).name
+    found = None
+    for stanza in s.copyright.all_files_paragraphs():
+        for pattern in stanza.files:
+            if pattern != "*" and (fnmatchcase(path, pattern)
+                                   or fnmatchcase(name, PurePosixPath(pattern).name)):
+                found = stanza
+    if found is None or found.license is None:
+        return None
+    return found.license.synopsis
+
+
+def embedded_licence_mismatch(s: LintState) -> Iterator[Diagnostic]:
+    from ..dep5 import licences_agree
+    from ..licenses import hf_alias
+
+    declared: dict[str, str] = {}
+    for d in s.declared:
+        if d.license is not None:
+            for p in d.matched:
+                declared.setdefault(p, d.license)
+    for f in s.files:
+        embedded = f.metadata.license if f.metadata is not None else None
+        if not embedded:
+            continue
+        expected = declared.get(f.path) or (s.provenance_licences or {}).get(f.path)
+        if expected is None and s.kind == "binary" and not s.knows_declared:
+            expected = _copyright_licence_by_name(s, f.path)
+        if expected is None:
+            continue
+        if " ".join(embedded.split()).casefold() == " ".join(expected.split()).casefold():
+            continue  # the common case, without loading the licence tables
+        alias = hf_alias(embedded)
+        if alias == "unknown":
+            continue
+        candidates = {embedded, alias} - {None}
+        if not any(licences_agree(c, expected) or licences_agree(expected, c)
+                   for c in candidates):
+            yield Diagnostic(s.label_source(), "aimodel-embedded-licence-mismatch",
+                             f"{embedded} != {expected} [{f.path}]")
+
+
+def format_mismatch(s: LintState) -> Iterator[Diagnostic]:
+    by_path = {f.path: f for f in s.files}
+    for d in s.declared:
+        if d.format is None or d.format == "other":
+            continue
+        for p in d.matched:
+            f = by_path.get(p)
+            if f is not None and f.format is not None and f.format != d.format:
+                yield Diagnostic(s.label_source(), "aimodel-format-mismatch",
+                                 f"{f.format} != {d.format} [{p}]")
+
+
+def _is_pickled(f: ScannedFile) -> bool:
+    return f.format in PICKLE_FORMATS or bool(f.metadata is not None and f.metadata.pickles) \
+        or bool(f.pickle is not None and f.pickle.globals)
+
+
+def pickle_weights(s: LintState) -> Iterator[Diagnostic]:
+    for f in s.files:
+        if f.is_model and _is_pickled(f):
+            yield Diagnostic(s.label_source(), "aimodel-pickle-weights", f"[{f.path}]")
+
+
+def pickle_unsafe_global(s: LintState) -> Iterator[Diagnostic]:
+    for f in s.files:
+        if f.pickle is None:
+            continue
+        for module, name in f.pickle.unsafe:
+            yield Diagnostic(s.label_source(), "aimodel-pickle-unsafe-global",
+                             f"{module}.{name} [{f.path}]")
+        for finding in f.pickle.findings:
+            if finding.code == "unresolved-global":
+                yield Diagnostic(s.label_source(), "aimodel-pickle-unsafe-global",
+                                 f"? [{f.path}]")
+
+
+def training_data_unavailable(s: LintState) -> Iterator[Diagnostic]:
+    if s.declaration is None:
+        return
+    for m in s.declaration.models:
+        if not s.in_scope(m.package):
+            continue
+        for ds in m.training.data:
+            if ds.availability == "unavailable":
+                yield Diagnostic(s.label_package(m.package), "aimodel-training-data-unavailable",
+                                 f"{m.name}: {ds.name}")
+
+
+def source_spans_areas(s: LintState) -> Iterator[Diagnostic]:
+    src = s.classification.source if s.classification is not None else None
+    if s.kind != "source" or src is None:
+        return
+    if any(r.rule == "area/source-spans-areas" for r in src.reasons):
+        from ..policies import AREAS
+
+        areas = sorted({p.area for p in s.classification.packages
+                        if p.package is not None and p.area is not None}, key=AREAS.index)
+        yield Diagnostic(s.label_source(), "aimodel-source-spans-areas", " ".join(areas))
+
+
+def malformed_model_file(s: LintState) -> Iterator[Diagnostic]:
+    for f in s.files:
+        findings = list(f.metadata.findings if f.metadata is not None else ())
+        findings += list(f.pickle.findings if f.pickle is not None else ())
+        for code in sorted({x.code for x in findings if x.code in MALFORMED_CODES}):
+            yield Diagnostic(s.label_source(), "aimodel-malformed-model-file", f"{code} [{f.path}]")
+
+
+def unsafe_archive_member(s: LintState) -> Iterator[Diagnostic]:
+    for name, what in s.archive_problems:
+        yield Diagnostic(s.label_source(), "aimodel-unsafe-archive-member", f"{what} [{name}]")
+
+
+CHECKS: tuple[Check, ...] = (
+    declaration_invalid, declared_file_missing, undeclared_model_file, checksum_mismatch,
+    checksum_not_declared, weights_licence_unknown, model_not_free_in_main, section_mismatch,
+    runtime_download_in_main, copyright_coverage, ml_policy_disclaimer,
+    embedded_licence_mismatch, format_mismatch, pickle_weights, pickle_unsafe_global,
+    training_data_unavailable, source_spans_areas, malformed_model_file, unsafe_archive_member,
+)
+
+
+def run_checks(state: LintState) -> list[Diagnostic]:
+    """Every rule on one state, duplicates removed, sorted."""
+    return sorted({d for check in CHECKS for d in check(state)})

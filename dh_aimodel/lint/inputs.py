@@ -1,0 +1,385 @@
+"""Build :class:`LintState` values from what the user points at.
+
+* a source tree: debian/aimodel.yaml, debian/control, debian/copyright and
+  every file of the tree (model files sniffed, their headers read, pickles
+  scanned, sha256 computed in parallel);
+* a .deb: its control file and data.tar, streamed (:mod:`.debfile`); the
+  declaration comes from ``--source DIR`` when given, else the package's own
+  usr/share/doc/<pkg>/README.aimodel (written by dh_aimodel), else only the
+  files themselves are linted;
+* a .changes: every .deb it lists.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import warnings
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, BinaryIO, Iterator
+
+from ..errors import DeclarationError, PackagingError, Pos, UsageError
+from .state import DeclaredFile, LintState, ScannedFile
+
+if TYPE_CHECKING:
+    from debian.copyright import Copyright
+
+    from ..declaration import Declaration
+    from ..packaging import PackagingFacts
+
+#: Directories of a source tree that hold no upstream files.
+SKIP_DIRS = frozenset({".git", ".pc", ".svn", ".hg", ".bzr", "debian", "__pycache__"})
+PICKLE_FORMATS = frozenset({"pytorch-pickle", "pytorch-zip"})
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One linted thing: its state and the Lintian override texts that apply."""
+
+    state: LintState
+    #: label ("pkg" or "src source") -> (override file name, text)
+    overrides: dict[str, tuple[str, str]]
+
+
+# -- shared ------------------------------------------------------------------
+
+def _scan_pickles(source: "Path | BinaryIO", name: str, fmt: str | None, metadata):  # noqa: ANN001
+    from ..pickle_scan import merge_reports, scan_file, scan_pickle
+
+    if fmt not in PICKLE_FORMATS and not (metadata is not None and metadata.pickles):
+        return None
+    if isinstance(source, Path):
+        return scan_file(source)
+    return merge_reports(list(_stream_pickles(source, name)) or
+                         [("", scan_pickle(_empty()))])
+
+
+def _empty() -> BinaryIO:
+    import io
+    return io.BytesIO(b"")
+
+
+def _stream_pickles(f: BinaryIO, name: str):  # noqa: ANN201
+    """:func:`dh_aimodel.formats.iter_pickles` for a stream (it takes paths only).
+
+    Zip checkpoints and plain or compressed pickles; see the note in the
+    report about moving this into formats.py.
+    """
+    import zipfile
+
+    from .. import formats as fm
+    from ..pickle_scan import scan_pickle
+
+    f.seek(0)
+    head = f.read(fm.SNIFF_BYTES)
+    f.seek(0)
+    if head[:4] == b"PK\x03\x04":
+        try:
+            zf = zipfile.ZipFile(f)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
+                NotImplementedError):
+            return
+        with zf:
+            for member, stream in fm._zip_pickles(zf):  # noqa: SLF001
+                yield member, scan_pickle(stream)
+    elif fm._looks_pickled(head, fm._extension(name)) or (  # noqa: SLF001
+            head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5):
+        if fm._is_compressed_pickle(head):  # noqa: SLF001
+            with fm._decompressor(head, f) as d:  # noqa: SLF001
+                yield "", scan_pickle(fm._Window(d, fm.PICKLE_MEMBER_CAP))  # noqa: SLF001
+        else:
+            yield "", scan_pickle(f)
+
+
+def _read_copyright_text(text: str) -> "Copyright | None":
+    from debian.copyright import Copyright
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Copyright(text.splitlines(keepends=True), strict=False)
+    except Exception:  # noqa: BLE001 - any parse failure means "not DEP-5" here
+        return None
+
+
+def _classify(declaration: "Declaration", facts: "PackagingFacts | None"):  # noqa: ANN202
+    from ..classification import classify
+    from ..policies import get
+
+    return classify(declaration, facts, get(declaration.policy))
+
+
+def _load_source(root: Path) -> tuple["Declaration | None", tuple, "PackagingFacts | None"]:
+    from ..control import read_control
+    from ..declaration_loader import load_text
+    from ..sourcetree import locate
+
+    declaration_path, control_path, _ = locate(root)
+    facts = read_control(control_path, "debian/control") if control_path else None
+    try:
+        text = declaration_path.read_text(encoding="utf-8")
+        return load_text(text, "debian/aimodel.yaml", facts), (), facts
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, (DeclarationError(str(exc), Pos("debian/aimodel.yaml", 1, 1)).problems[0],), facts
+    except DeclarationError as exc:
+        return None, exc.problems, facts
+
+
+def _walk(root: Path) -> list[str]:
+    out = []
+    for top, dirs, files in os.walk(root):
+        here = Path(top)
+        dirs[:] = sorted(d for d in dirs if not (here == root and d in SKIP_DIRS)
+                         and d not in (".git", ".pc"))
+        for name in sorted(files):
+            p = here / name
+            if p.is_file() and not p.is_symlink():
+                out.append(p.relative_to(root).as_posix())
+    return out
+
+
+def expand(spec: str, tree_files: list[str], root: Path) -> tuple[str, ...]:
+    """The source files a declared path or glob names (fnmatch, ``*`` crosses ``/``)."""
+    if not any(c in spec for c in "*?["):
+        return (spec,) if (root / spec).is_file() else ()
+    return tuple(p for p in tree_files if fnmatchcase(p, spec))
+
+
+# -- source tree ---------------------------------------------------------------
+
+def source_target(root: Path) -> Target:
+    from ..formats import SNIFF_BYTES, looks_like_model, sniff_file
+    from ..hashing import sha256_files
+
+    root = Path(root)
+    declaration, problems, facts = _load_source(root)
+    tree_files = _walk(root)
+    declared: list[DeclaredFile] = []
+    if declaration is not None:
+        for m in declaration.models:
+            for spec in m.files:
+                matched = expand(spec.path, tree_files, root)
+                declared.append(DeclaredFile(m.name, m.package, spec.path, m.shipped,
+                                             spec.sha256, matched, m.format, m.license,
+                                             matched or (spec.path,)))
+    models: dict[str, tuple[str | None, object, object]] = {}
+    for rel in tree_files:
+        try:
+            with open(root / rel, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+        except OSError:
+            continue
+        if not looks_like_model(head, PurePosixPath(rel).name):
+            continue
+        try:
+            fmt = sniff_file(root / rel)
+            metadata = _metadata(root / rel, rel, fmt)
+        except OSError:
+            fmt, metadata = None, None
+        models[rel] = (fmt, metadata, _scan_pickles(root / rel, rel, fmt, metadata))
+    to_hash = set(models) | {p for d in declared if d.sha256 for p in d.matched}
+    digests = sha256_files([root / p for p in sorted(to_hash)])
+    files = []
+    for rel in sorted(to_hash):
+        fmt, metadata, pickle = models.get(rel, (None, None, None))
+        digest = digests.get(root / rel)
+        files.append(ScannedFile(rel, rel in models, fmt, metadata, pickle,  # type: ignore[arg-type]
+                                 digest if isinstance(digest, str) else None))
+    copyright = None
+    if (root / "debian/copyright").is_file():
+        copyright = _read_copyright_text((root / "debian/copyright").read_text("utf-8", "replace"))
+    state = LintState(
+        kind="source", source=facts.source if facts else root.resolve().name,
+        declaration=declaration, declaration_problems=tuple(problems),
+        classification=_classify(declaration, facts) if declaration is not None else None,
+        files=tuple(files), declared=tuple(declared), knows_declared=declaration is not None,
+        copyright=copyright,
+        sections={p.name: p.section for p in facts.packages} if facts else {},
+    )
+    overrides: dict[str, tuple[str, str]] = {}
+    src_file = root / "debian/source/lintian-overrides"
+    if src_file.is_file():
+        overrides[state.label_source()] = ("debian/source/lintian-overrides",
+                                           src_file.read_text("utf-8", "replace"))
+    for name in (facts.names if facts else ()):
+        f = root / f"debian/{name}.lintian-overrides"
+        if f.is_file():
+            overrides[name] = (f"debian/{name}.lintian-overrides", f.read_text("utf-8", "replace"))
+    return Target(state, overrides)
+
+
+# -- .deb ----------------------------------------------------------------------
+
+def _text(contents, *names: str) -> str | None:  # noqa: ANN001
+    for name in names:
+        if name in contents.texts:
+            data = contents.texts[name]
+            if name.endswith(".gz"):
+                try:
+                    data = gzip.decompress(data)[:4 * 1024 * 1024]
+                except (OSError, EOFError):
+                    return None
+            return data.decode("utf-8", "replace")
+    return None
+
+
+def _provenance(text: str, installed: set[str], package: str) -> tuple[list[DeclaredFile], dict[str, str]]:
+    """Declared files and licences from README.aimodel (deb822, Files in sha256sum form)."""
+    from debian.deb822 import Deb822
+
+    declared: list[DeclaredFile] = []
+    licences: dict[str, str] = {}
+    for para in Deb822.iter_paragraphs(text.splitlines(), use_apt_pkg=False):
+        if "Model" not in para or para.get("Delivery") != "shipped":
+            continue
+        licence = " ".join(para.get("License", "").split()) or None
+        for line in para.get("Files", "").splitlines():
+            parts = line.split()
+            if len(parts) < 2 or len(parts[0]) != 64:
+                continue
+            sha, path = parts[0], parts[1].lstrip("/")
+            declared.append(DeclaredFile(para["Model"], package, path, True, sha,
+                                         (path,) if path in installed else (),
+                                         para.get("Model-Format"), licence))
+            if licence:
+                licences[path] = licence
+    return declared, licences
+
+
+def deb_target(deb: Path, source: Path | None = None) -> Target:
+    from ..buildcheck import InstalledFile, plan
+    from ..formats import looks_like_model, sniff
+    from .debfile import read_deb
+
+    def wanted(name: str) -> bool:
+        return (name.startswith("usr/share/doc/") and PurePosixPath(name).name in (
+            "copyright", "README.aimodel", "README.aimodel.gz")) or \
+            name.startswith("usr/share/lintian/overrides/")
+
+    contents = read_deb(deb, wanted)
+    package = contents.control.get("Package", "unknown")
+    files = []
+    for m in contents.files:
+        fmt = sniff(m.head, PurePosixPath(m.path).name)
+        if fmt is None and m.head[:4] == b"PK\x03\x04":
+            fmt = _zip_format(m.sparse)
+        metadata = _metadata(m.sparse, m.path, fmt) if m.sparse is not None else None
+        pickle = _scan_pickles(m.sparse, m.path, fmt, metadata) if m.sparse is not None else None
+        files.append(ScannedFile(m.path, looks_like_model(m.head, PurePosixPath(m.path).name),
+                                 fmt, metadata, pickle, m.sha256))
+    installed = {f.path for f in files}
+    declaration = None
+    problems: tuple = ()
+    classification = None
+    declared: list[DeclaredFile] = []
+    licences: dict[str, str] = {}
+    knows = False
+    src_name = contents.control.get("Source", package).split()[0]
+    if source is not None:
+        declaration, problems, facts = _load_source(source)
+        if declaration is not None:
+            knows = True
+            classification = _classify(declaration, facts)
+            tree_files = _walk(source)
+            matches = {s.path: expand(s.path, tree_files, source)
+                       for m in declaration.models for s in m.files}
+            p = plan(declaration, package, f"debian/{package}",
+                     [InstalledFile(f.path, f.is_model, f.format) for f in files], matches)
+            by_spec: dict[tuple[str, str], list[str]] = {}
+            for e in p.expected:
+                by_spec.setdefault((e.model, e.spec.path), []).append(e.installed)
+            for m in declaration.models:
+                if m.package != package:
+                    continue
+                for s in m.files:
+                    declared.append(DeclaredFile(
+                        m.name, m.package, s.path, m.shipped, s.sha256,
+                        tuple(sorted(set(by_spec.get((m.name, s.path), ())))), m.format,
+                        m.license, matches.get(s.path) or (s.path,)))
+    else:
+        readme = _text(contents, f"usr/share/doc/{package}/README.aimodel",
+                       f"usr/share/doc/{package}/README.aimodel.gz")
+        if readme is not None:
+            knows = True
+            declared, licences = _provenance(readme, installed, package)
+    copyright = None
+    needs_copyright = source is not None or (
+        not knows and any(f.metadata is not None and f.metadata.license for f in files))
+    copyright_text = _text(contents, f"usr/share/doc/{package}/copyright")
+    if copyright_text and needs_copyright:  # parsing it costs more than the rest of a small .deb
+        copyright = _read_copyright_text(copyright_text)
+    state = LintState(
+        kind="binary", source=src_name, binary=package, declaration=declaration,
+        declaration_problems=tuple(problems), classification=classification,
+        files=tuple(files), declared=tuple(declared), knows_declared=knows,
+        copyright=copyright, copyright_name=f"usr/share/doc/{package}/copyright",
+        sections={package: contents.control.get("Section")},
+        archive_problems=tuple(contents.problems), provenance_licences=licences,
+    )
+    overrides = {}
+    text = _text(contents, f"usr/share/lintian/overrides/{package}",
+                 f"usr/share/lintian/overrides/{package}.gz")
+    if text is not None:
+        overrides[package] = (f"usr/share/lintian/overrides/{package}", text)
+    return Target(state, overrides)
+
+
+def _metadata(source, name: str, fmt: str | None):  # noqa: ANN001, ANN202
+    """Header of a model file, read as its format, or as its extension says when the
+    magic bytes do not match (a broken ``.safetensors`` is still reported)."""
+    from ..formats import EXTENSIONS, _extension, read_metadata
+
+    fmt = fmt or EXTENSIONS.get(_extension(name))  # noqa: SLF001
+    return read_metadata(source, fmt) if fmt and fmt != "other" else None
+
+
+def _zip_format(sparse) -> str | None:  # noqa: ANN001
+    """A zip named like nothing: a PyTorch checkpoint when it holds data.pkl."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(sparse) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return None
+    if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
+        return "pytorch-zip"
+    return None
+
+
+def changes_debs(changes: Path) -> list[Path]:
+    """The .deb files a .changes lists (Files field), beside it."""
+    from debian.deb822 import Changes
+
+    try:
+        with open(changes, encoding="utf-8") as fh:
+            para = Changes(fh)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackagingError(f"cannot read: {exc}", Pos(str(changes), 1, 1)) from exc
+    debs = [changes.parent / f["name"] for f in para.get("Files", [])
+            if f["name"].endswith((".deb", ".udeb"))]
+    missing = [str(d) for d in debs if not d.is_file()]
+    if missing:
+        raise PackagingError(f"listed but not found: {', '.join(missing)}",
+                             Pos(str(changes), 1, 1))
+    return debs
+
+
+def targets(path: Path, source: Path | None = None) -> Iterator[Target]:
+    path = Path(path)
+    if path.is_dir():
+        if source is not None:
+            raise UsageError("--source is for a .deb or .changes; PATH is already a source tree")
+        yield source_target(path)
+    elif path.suffix in (".deb", ".udeb"):
+        yield deb_target(path, source)
+    elif path.suffix == ".changes":
+        for deb in changes_debs(path):
+            yield deb_target(deb, source)
+    elif path.is_file() and path.name == "aimodel.yaml" and path.parent.name == "debian":
+        yield source_target(path.parent.parent)
+    else:
+        raise UsageError(f"{path}: not a source tree, .deb or .changes; accepted: a directory "
+                         "with debian/aimodel.yaml, a .deb, or a .changes")

@@ -1,0 +1,88 @@
+"""What the checks read: plain frozen data built by :mod:`.inputs` from a source
+tree or a .deb.  Checks never touch the file system; tests build states from
+literals or from real trees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Mapping
+
+from ..errors import Problem
+
+if TYPE_CHECKING:
+    from debian.copyright import Copyright
+
+    from ..classification import Classification
+    from ..declaration import Declaration
+    from ..formats import Metadata
+    from ..pickle_scan import PickleReport
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    """One regular file of the tree or package, as far as it was read."""
+
+    #: Source-relative (``models/x.gguf``) or installed (``usr/share/x/x.gguf``) path.
+    path: str
+    is_model: bool
+    #: Sniffed from the magic bytes (:func:`dh_aimodel.formats.sniff`).
+    format: str | None = None
+    metadata: "Metadata | None" = None
+    pickle: "PickleReport | None" = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredFile:
+    """A declared file spec and the scanned files it names."""
+
+    model: str
+    package: str | None
+    spec: str
+    shipped: bool
+    sha256: str | None
+    #: Paths of :class:`ScannedFile` this spec names (empty: missing).
+    matched: tuple[str, ...]
+    format: str | None = None
+    license: str | None = None
+    #: Source-tree paths, as debian/copyright must cover them (empty when unknown).
+    source_paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LintState:
+    kind: Literal["source", "binary"]
+    #: Source package name (``None`` for a .deb without a known source).
+    source: str | None
+    #: The binary package of a .deb.
+    binary: str | None = None
+    declaration: "Declaration | None" = None
+    declaration_problems: tuple[Problem, ...] = ()
+    classification: "Classification | None" = None
+    files: tuple[ScannedFile, ...] = ()
+    declared: tuple[DeclaredFile, ...] = ()
+    #: Whether undeclared model files can be judged (a declaration or README.aimodel).
+    knows_declared: bool = False
+    copyright: "Copyright | None" = None
+    copyright_name: str = "debian/copyright"
+    #: Binary package -> Section as the package itself says (control file).
+    sections: Mapping[str, str | None] = None  # type: ignore[assignment]
+    #: (member name, what is wrong) for unsafe archive members of a .deb.
+    archive_problems: tuple[tuple[str, str], ...] = ()
+    #: Licence per installed path from README.aimodel (a .deb without --source).
+    provenance_licences: Mapping[str, str] = None  # type: ignore[assignment]
+
+    def label_source(self) -> str:
+        if self.kind == "binary":
+            return self.binary or "unknown"
+        return f"{self.source or 'unknown'} source"
+
+    def label_package(self, package: str | None) -> str:
+        """Diagnostics about one binary package carry its name."""
+        if self.kind == "binary":
+            return self.binary or "unknown"
+        return package or self.label_source()
+
+    def in_scope(self, package: str | None) -> bool:
+        """A .deb lints its own package only; a source tree all of them."""
+        return self.kind == "source" or package == self.binary

@@ -1,0 +1,175 @@
+"""Shared fixtures: real example source trees copied into tmp_path, and builds
+of them with the real dpkg-buildpackage running this working tree's dh_aimodel.
+
+No dh-aimodel needs to be installed: ``bin/`` goes first on PATH (its
+dh_aimodel carries dh's PROMISE line), the working tree on PYTHONPATH, and a
+PERL5LIB directory whose Debian/Debhelper/Sequence/aimodel.pm is a symlink to
+``debhelper/aimodel.pm`` (Perl finds ``--with aimodel`` there).  Builds use
+``-d`` because the dh-sequence-aimodel build dependency is then not an
+installed package.
+
+Missing Debian tools skip the tests that need them on a developer's box; under
+``CI=true`` they fail instead, so CI cannot pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+EXAMPLE_NAMES = ("free-model", "toxic-candy", "non-free-licence", "runtime-download")
+
+#: Variables of the caller's environment that would change what dh does.
+_DH_VARIABLES = ("DH_VERBOSE", "DH_QUIET", "DH_NO_ACT", "DH_OPTIONS", "DH_INTERNAL_OPTIONS",
+                 "DH_INTERNAL_OVERRIDE", "DEB_BUILD_OPTIONS", "DEB_BUILD_PROFILES",
+                 "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+
+
+def require_tools(*tools: str) -> None:
+    """Skip (or, under CI=true, fail) when a command is not installed."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if not missing:
+        return
+    message = (f"{', '.join(missing)} not installed (apt install debhelper dpkg-dev "
+               "lintian fakeroot)")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true: {message}")
+    pytest.skip(message)
+
+
+def copy_example(name: str, dest: Path) -> Path:
+    """A fresh copy of examples/<name> as ``dest/<name>``; returns the source root."""
+    tree = dest / name
+    shutil.copytree(EXAMPLES / name, tree, symlinks=True)
+    return tree
+
+
+def stage(tree: Path) -> None:
+    """Install files as dh_install would (``src dest/`` lines of debian/<pkg>.install).
+
+    For the in-process tests, which need a package build directory but not a
+    whole build.
+    """
+    for install in sorted((tree / "debian").glob("*.install")):
+        package = install.name[: -len(".install")]
+        for line in install.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            *sources, dest = line.split()
+            for source in sources:
+                for path in sorted(tree.glob(source)):
+                    target = tree / "debian" / package / dest / path.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, target)
+
+
+@pytest.fixture
+def example_tree(tmp_path: Path) -> Callable[[str], Path]:
+    """``example_tree("toxic-candy")``: a copy of that example in tmp_path."""
+    return lambda name: copy_example(name, tmp_path)
+
+
+@pytest.fixture
+def staged_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    """A copy of an example, its files installed in debian/<pkg>/, as cwd."""
+    for variable in _DH_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+    def make(name: str) -> Path:
+        tree = copy_example(name, tmp_path)
+        stage(tree)
+        monkeypatch.chdir(tree)
+        return tree
+    return make
+
+
+# -- real builds -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Build:
+    """The outcome of one dpkg-buildpackage run."""
+
+    tree: Path
+    returncode: int
+    output: str
+
+    @property
+    def debs(self) -> dict[str, Path]:
+        """Built .deb files by package name."""
+        return {p.name.split("_")[0]: p for p in sorted(self.tree.parent.glob("*.deb"))}
+
+    def errors(self) -> list[str]:
+        """The ``dh_aimodel: error:`` lines of the build log."""
+        return [line for line in self.output.splitlines()
+                if line.startswith("dh_aimodel: error:")]
+
+
+@pytest.fixture(scope="session")
+def dh_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for dpkg-buildpackage that runs the working tree's dh_aimodel."""
+    perl5 = tmp_path_factory.mktemp("perl5")
+    sequence = perl5 / "Debian" / "Debhelper" / "Sequence"
+    sequence.mkdir(parents=True)
+    (sequence / "aimodel.pm").symlink_to(REPO / "debhelper" / "aimodel.pm")
+    env = {k: v for k, v in os.environ.items() if k not in _DH_VARIABLES}
+    env["PATH"] = os.pathsep.join([str(REPO / "bin"), env.get("PATH", "/usr/bin:/bin")])
+    env["PERL5LIB"] = os.pathsep.join(filter(None, [str(perl5), env.get("PERL5LIB")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def build(tree: Path, env: dict[str, str], *extra: str) -> Build:
+    """``dpkg-buildpackage -us -uc -b -d`` in ``tree``."""
+    proc = subprocess.run(["dpkg-buildpackage", "-us", "-uc", "-b", "-d", *extra],
+                          cwd=tree, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, check=False)
+    return Build(tree, proc.returncode, proc.stdout)
+
+
+def build_all(trees: Iterable[Path], env: dict[str, str]) -> list[Build]:
+    """Build several trees at once (each in its own directory), one per CPU."""
+    trees = list(trees)
+    workers = max(1, min(len(trees), len(os.sched_getaffinity(0))))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda t: build(t, env), trees))
+
+
+@pytest.fixture(scope="session")
+def built_examples(tmp_path_factory: pytest.TempPathFactory,
+                   dh_env: dict[str, str]) -> dict[str, Build]:
+    """Every example built once per session (in parallel)."""
+    require_tools("dpkg-buildpackage", "dh", "dh_listpackages", "dpkg-deb")
+    root = tmp_path_factory.mktemp("examples")
+    trees = [copy_example(name, root / name) for name in EXAMPLE_NAMES]
+    return dict(zip(EXAMPLE_NAMES, build_all(trees, dh_env)))
+
+
+_TAG = re.compile(r"^(?P<code>[EWIPXOCM]): (?P<package>\S+)(?: (?P<type>\w+))?: "
+                  r"(?P<tag>[\w.+-]+)(?: (?P<context>.*))?$")
+
+
+def lintian_tags(path: Path) -> list[tuple[str, str, str]]:
+    """(code, tag, context) of every tag Lintian shows, overridden ones included."""
+    proc = subprocess.run(["lintian", "-EIL", "+pedantic", "--show-overrides",
+                           "--no-tag-display-limit", str(path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          check=False)
+    if proc.returncode not in (0, 1, 2):
+        raise AssertionError(f"lintian failed ({proc.returncode}): {proc.stderr}")
+    tags = []
+    for line in proc.stdout.splitlines():
+        m = _TAG.match(line)
+        if m:
+            tags.append((m["code"], m["tag"], m["context"] or ""))
+    return tags

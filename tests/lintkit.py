@@ -1,0 +1,150 @@
+"""Builders for the lint tests: small source trees and .debs made in Python."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import struct
+import tarfile
+import textwrap
+from pathlib import Path
+
+DISCLAIMER = "Disclaimer: not part of Debian: its model is not free under the ML-Policy.\n"
+
+
+def safetensors(metadata: dict | None = None, header_len: int | None = None) -> bytes:
+    header = {"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    raw = json.dumps(header).encode()
+    return struct.pack("<Q", header_len if header_len is not None else len(raw)) + raw + b"\0" * 8
+
+
+def gguf() -> bytes:
+    return b"GGUF" + struct.pack("<IQQ", 3, 0, 0)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+CONTROL = """\
+Source: demo
+Section: {section}
+Priority: optional
+Maintainer: Demo <demo@example.org>
+Build-Depends: debhelper-compat (= 13)
+
+Package: demo-data
+Architecture: all
+Description: demo
+ demo
+"""
+
+COPYRIGHT = """\
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: demo
+{header}
+Files: *
+Copyright: 2026 Demo
+License: MIT
+
+Files: models/*
+Copyright: 2026 Demo Lab
+License: {licence}
+
+License: MIT
+ Permission is hereby granted.
+"""
+
+
+def model_yaml(path: str = "models/m.safetensors", digest: str | None = None,
+               licence: str = "MIT", fmt: str = "safetensors", availability: str = "public",
+               delivery: str = "shipped", extra_files: str = "", package: str = "demo-data",
+               name: str = "m") -> str:
+    sha_line = f"\n            sha256: {digest}" if digest else ""
+    return textwrap.dedent(f"""\
+      - name: {name}
+        package: {package}
+        files:
+          - path: {path}{sha_line}{extra_files}
+        format: {fmt}
+        license: {licence}
+        copyright: 2026 Demo Lab
+        delivery: {delivery}
+        training:
+          data:
+            - name: Demo data
+              license: CC0-1.0
+              availability: {availability}
+          software:
+            - name: trainer
+              license: MIT
+              available: true
+    """)
+
+
+def tree(root: Path, files: dict[str, bytes], models: str | None = None,
+         section: str = "science", copyright: str | None = None, control: str | None = None,
+         declaration: str | None = None) -> Path:
+    """A source tree: debian/{control,copyright,aimodel.yaml} and the given files."""
+    (root / "debian/source").mkdir(parents=True, exist_ok=True)
+    (root / "debian/control").write_text(control or CONTROL.format(section=section))
+    (root / "debian/copyright").write_text(
+        copyright if copyright is not None else
+        COPYRIGHT.format(header=DISCLAIMER if "/" in section else "", licence="MIT"))
+    if declaration is None:
+        declaration = "format: 1\nmodels:\n" + textwrap.indent(models or "", "  ")
+    (root / "debian/aimodel.yaml").write_text(declaration)
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return root
+
+
+def clean_tree(root: Path) -> Path:
+    data = safetensors({"license": "mit"})
+    return tree(root, {"models/m.safetensors": data}, model_yaml(digest=sha(data)))
+
+
+def _tar(members: list[tuple[tarfile.TarInfo, bytes | None]], compression: str) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode=f"w:{compression}") as tar:
+        for info, data in members:
+            if data is not None:
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buf.getvalue()
+
+
+def file_member(name: str, data: bytes) -> tuple[tarfile.TarInfo, bytes]:
+    info = tarfile.TarInfo(name)
+    info.mode = 0o644
+    return info, data
+
+
+def link_member(name: str, target: str, hard: bool = False) -> tuple[tarfile.TarInfo, None]:
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.LNKTYPE if hard else tarfile.SYMTYPE
+    info.linkname = target
+    return info, None
+
+
+def deb(path: Path, files: dict[str, bytes], package: str = "demo-data",
+        section: str = "science", extra: list | None = None, compression: str = "xz") -> Path:
+    """A .deb assembled in Python: ar(debian-binary, control.tar.gz, data.tar.*)."""
+    control = (f"Package: {package}\nSource: demo\nVersion: 1.0\nArchitecture: all\n"
+               f"Maintainer: Demo <demo@example.org>\nSection: {section}\n"
+               f"Description: demo\n demo\n").encode()
+    ctl = _tar([file_member("./control", control)], "gz")
+    data = _tar([file_member("./" + k, v) for k, v in files.items()] + (extra or []),
+                compression)
+    ext = {"xz": ".xz", "gz": ".gz", "": ""}[compression]
+    out = bytearray(b"!<arch>\n")
+    for name, content in (("debian-binary", b"2.0\n"), ("control.tar.gz", ctl),
+                          (f"data.tar{ext}", data)):
+        out += f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(content):<10}`\n".encode()
+        out += content + (b"\n" if len(content) % 2 else b"")
+    path.write_bytes(bytes(out))
+    return path
