@@ -93,6 +93,10 @@ def worse(a: Area, b: Area) -> bool:
     return AREAS.index(a) > AREAS.index(b)
 
 
+#: Status of every option of the 2025 General Resolution.
+GR2025_STATUS = "withdrawn proposal (2025 GR withdrawn, no vote held; not a Debian policy)"
+
+
 # -- openness policies: licence lists ------------------------------------------
 
 ContentType = Literal["code", "data", "document"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..declaration import Model
 from . import Area, Context, ModelVerdict, Policy, Reason
-from ._shared import base_model, facts, relabel
+from ._shared import GR2025_STATUS, base_model, facts, relabel
 
 NAME = "gr2025-choice2"
 
@@ -77,7 +77,7 @@ POLICY = Policy(
     name=NAME,
     title="2025 GR choice 2, Sam Hartman (preferred form of modification)",
     url="https://lists.debian.org/debian-vote/2025/05/msg00050.html",
-    status="withdrawn proposal (2025 GR withdrawn, no vote held; not a Debian policy)",
+    status=GR2025_STATUS,
     gives_area=True,
     judge=judge,
 )

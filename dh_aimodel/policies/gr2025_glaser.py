@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..declaration import Model
 from ..licenses import judge as judge_license
 from . import Area, Context, ModelVerdict, Policy, Reason
-from ._shared import base_model, facts, relabel
+from ._shared import GR2025_STATUS, base_model, facts, relabel
 
 NAME = "gr2025-glaser"
 
@@ -92,7 +92,7 @@ POLICY = Policy(
     name=NAME,
     title="2025 GR counter-proposal, Thorsten Glaser (same freedom as other works)",
     url="https://lists.debian.org/debian-vote/2025/05/msg00145.html",
-    status="withdrawn proposal (2025 GR withdrawn, no vote held; not a Debian policy)",
+    status=GR2025_STATUS,
     gives_area=True,
     judge=judge,
 )
