@@ -224,6 +224,12 @@ def _check(runs: list[_PackageRun], declaration: "Declaration", out: Output) -> 
     for r in runs:
         if r.models or r.verdict.reasons:
             problems[r.name] += buildcheck.section_problems(r.verdict)
+        doc_dir = r.build_dir / "usr/share/doc" / r.name
+        if r.models and doc_dir.is_symlink():
+            problems[r.name].append(
+                f"{r.name}: {doc_dir} is a symbolic link (dh_installdocs --link-doc), so "
+                f"dh_aimodel cannot install {README} there; do not use --link-doc for a "
+                "package that has models")
         out.verbose(f"{r.name}: scan {r.build_dir}/")
         r.plan = buildcheck.plan(declaration, r.name, str(r.build_dir),
                                  scan(r.build_dir), matches)
@@ -351,11 +357,7 @@ def _install(r: _PackageRun, declaration: "Declaration", classification: "Classi
     context = provenance_context(r.name, classification, declaration, r.verified)
     text = render("README.aimodel.j2", **context)
     check_provenance(text, context)
-    doc_dir = r.build_dir / "usr/share/doc" / r.name
-    if doc_dir.is_symlink():
-        raise BuildCheckError(f"{r.name}: {doc_dir} is a symbolic link (dh_installdocs "
-                              f"--link-doc), so dh_aimodel cannot install {README} there; "
-                              "do not use --link-doc for a package that ships models")
+    doc_dir = r.build_dir / "usr/share/doc" / r.name  # not a symlink: checked before
     write(doc_dir / README, text.encode("utf-8"), options, out)
 
     lines = override_lines(load_overrides()["binary"], r.name, [v.path for v in r.verified])
@@ -458,7 +460,8 @@ def _split(text: str | None, width: int = 76) -> list[str]:
     for paragraph in text.strip().split("\n\n"):
         if out:
             out.append(".")
-        out += textwrap.wrap(" ".join(paragraph.split()), width) or ["."]
+        out += textwrap.wrap(" ".join(paragraph.split()), width, break_long_words=False,
+                             break_on_hyphens=False) or ["."]
     return out
 
 
@@ -518,8 +521,8 @@ def provenance_context(package: str, classification: "Classification",
     for m in sorted((m for m in declaration.models if m.package == package),
                     key=lambda m: m.name):
         if m.delivery == "downloaded":
-            listed = [_one_line(f"{s.sha256 or '(no sha256 declared)'}  {s.path}"
-                                + (f"  <{s.url}>" if s.url else "")) for s in m.files]
+            listed = [f"{s.sha256 or '(no sha256 declared)'}  {_one_line(s.path)}"
+                      + (f"  <{_one_line(s.url)}>" if s.url else "") for s in m.files]
         else:
             listed = files.get(m.name, [])
         role = {"downloaded": "downloaded at run time"}.get(m.delivery, m.delivery)

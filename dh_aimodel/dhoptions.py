@@ -141,16 +141,14 @@ class _State:
         self.no_act = False
         self.tmpdir: str | None = None
         self.remaining = False
-        self.help = False
 
-    def apply(self, ns: argparse.Namespace, *, allow_help: bool) -> None:
+    def apply(self, ns: argparse.Namespace) -> None:
+        """Add one parsed source (``--help`` counts on the command line only)."""
         self.verbose |= ns.verbose
         self.no_act |= ns.no_act
         self.remaining |= ns.remaining_packages
         if ns.tmpdir is not None:
             self.tmpdir = ns.tmpdir
-        if allow_help:
-            self.help |= ns.help
 
 
 def _apply_source(parser: _Parser, state: _State, args: Sequence[str],
@@ -172,13 +170,13 @@ def _apply_source(parser: _Parser, state: _State, args: Sequence[str],
 def _apply_with_O(parser: _Parser, state: _State, ns: argparse.Namespace,
                   ignored: list[str]) -> None:
     """Apply a parsed source, then each of its ``-O`` options that is ours."""
-    state.apply(ns, allow_help=False)
+    state.apply(ns)
     for value in ns.O:
         sub, _ = _parse_one(parser, [value])
         if sub is None or sub.O or sub.help:
             ignored.append(value)
             continue
-        state.apply(sub, allow_help=False)
+        state.apply(sub)
 
 
 def parse(argv: Sequence[str], environ: Mapping[str, str]) -> DhOptions:
@@ -205,8 +203,7 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> DhOptions:
     ns, why = _apply_source(parser, state, list(argv), ignored)
     if ns is None:
         raise UsageError(f"{UNKNOWN_OPTION} ({why})")
-    state.help |= ns.help
-    if state.help:
+    if ns.help:
         raise HelpRequested()
 
     if environ.get("DH_VERBOSE", ""):

@@ -47,6 +47,19 @@ def require_tools(*tools: str) -> None:
     pytest.skip(message)
 
 
+def require_build_deps(tree: Path) -> None:
+    """Skip (or, under CI=true, fail) when the source's Build-Depends are not installed."""
+    require_tools("dpkg-checkbuilddeps")
+    proc = subprocess.run(["dpkg-checkbuilddeps"], cwd=tree, capture_output=True, text=True,
+                          check=False)
+    if proc.returncode == 0:
+        return
+    message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "unmet"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true: {message}")
+    pytest.skip(message)
+
+
 def copy_example(name: str, dest: Path) -> Path:
     """A fresh copy of examples/<name> as ``dest/<name>``; returns the source root."""
     tree = dest / name

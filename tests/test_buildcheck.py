@@ -475,3 +475,38 @@ def test_glob_expansion_skips_package_build_directories(staged_example, listpack
     matches = dh.source_matches(load(decl.read_text()), {"tiny-lm-data"})
     assert matches == {"**/*.gguf": ("models/tiny-lm.gguf",)}
     assert dh.main([]) == 0
+
+
+def test_overrides_from_the_data_are_appended_after_dh_lintian(staged_example, listpackages,
+                                                               monkeypatch):
+    """The install path, with a test mapping standing in for the (empty) binary data."""
+    tree = staged_example("toxic-candy")
+    overrides = tree / "debian/tiny-lm-data/usr/share/lintian/overrides/tiny-lm-data"
+    overrides.parent.mkdir(parents=True)
+    overrides.write_text("# from debian/tiny-lm-data.lintian-overrides\ntiny-lm-data: x-tag\n")
+    monkeypatch.setattr(dh, "load_overrides", lambda: {"binary": TEST_MAPPING, "source": []})
+    assert dh.main([]) == 0
+    expected = ("# from debian/tiny-lm-data.lintian-overrides\ntiny-lm-data: x-tag\n"
+                "# Model weights are data.\n"
+                "tiny-lm-data: some-blob-tag [usr/share/tiny-lm/tiny-lm.gguf]\n")
+    assert overrides.read_text() == expected
+    assert dh.main([]) == 0
+    assert overrides.read_text() == expected
+    assert oct(overrides.stat().st_mode & 0o777) == "0o644"
+
+
+def test_free_text_becomes_deb822_continuation_lines():
+    assert dh._split("First paragraph, with examples/make-models.py in it.\n\nSecond.",
+                     width=30) == ["First paragraph, with", "examples/make-models.py in it.",
+                                   ".", "Second."]
+    assert dh._split(None) == []
+
+
+def test_downloaded_model_lists_what_the_downloader_fetches(staged_example, listpackages):
+    tree = staged_example("runtime-download")
+    assert dh.main([]) == 0
+    text = (tree / "debian/tiny-tagger/usr/share/doc/tiny-tagger/README.aimodel").read_text()
+    assert ("Delivery: downloaded at run time\n" in text and
+            "\nFiles:\n 201ade36210131843ea4de7cdd640808bf827c813eaf302b20c4d4fc7ae12b24  "
+            "tiny-tagger.safetensors  <https://models.example.org/tiny-tagger/1.0/"
+            "tiny-tagger.safetensors>\n" in text)

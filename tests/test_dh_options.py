@@ -254,3 +254,16 @@ def test_override_target_logs_the_run_for_remaining_packages(staged_example, mon
     monkeypatch.delenv("DH_INTERNAL_OVERRIDE")
     assert dh.main(["--remaining-packages"]) == 0
     assert not (tree / "debian/tiny-lm-data.substvars").exists()
+
+
+def test_dh_internal_options_select_packages_through_dh_listpackages(staged_example,
+                                                                     monkeypatch):
+    """As in ``override_dh_aimodel`` during ``dpkg-buildpackage -B``: -a only."""
+    require_tools("dh_listpackages")
+    tree = staged_example("toxic-candy")
+    monkeypatch.setenv("DH_INTERNAL_OPTIONS", "-a\x1e-O--no-parallel")
+    assert dh.main([]) == 0
+    assert not (tree / "debian/tiny-lm-data.substvars").exists()
+    monkeypatch.setenv("DH_INTERNAL_OPTIONS", "-i\x1e-O--no-parallel")
+    assert dh.main([]) == 0
+    assert (tree / "debian/tiny-lm-data.substvars").exists()
