@@ -20,7 +20,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from bench import (GiB, MiB, BenchError, Context, Measurement, benchmark, best_of,
                    need_tool, ratio_at_least, repo_root, run_tool, warm)

@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 DECLARATION = Path("debian/aimodel.yaml")
 README = "README.aimodel"
-OVERRIDES_DATA = "lintian-overrides.yaml"
 
 #: Directories of the source tree never searched when a declared glob is
 #: expanded: debian/ holds the package build directories (which would match
@@ -395,14 +394,10 @@ def write(path: Path, data: bytes, options: DhOptions, out: Output) -> None:
 
 def load_overrides() -> dict[str, Any]:
     """data/lintian-overrides.yaml: the tags Lintian emits for model files."""
-    from importlib import resources
+    from .overrides import load_data
 
-    import yaml
-
-    text = resources.files("dh_aimodel").joinpath("data", OVERRIDES_DATA).read_text(
-        encoding="utf-8")
-    data = yaml.safe_load(text)
-    return {"binary": list(data.get("binary") or []), "source": list(data.get("source") or [])}
+    data = load_data()
+    return {"binary": list(data["binary"]), "source": list(data["source"])}
 
 
 def override_lines(entries: Iterable[Mapping[str, str]], package: str,

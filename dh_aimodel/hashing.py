@@ -5,14 +5,14 @@ ship thousands of files, so hashing has three constraints (design.md,
 "Hashing streams in fixed-size chunks ... and runs files in parallel"):
 
 * memory stays flat whatever the file size: every file is read into one
-  preallocated buffer with ``readinto``, so no chunk is ever allocated or
-  copied a second time;
+  preallocated buffer with ``os.readv`` (``readinto`` on the bare descriptor,
+  without a file object), so no chunk is ever allocated or copied twice;
 * the digest itself runs at the speed of ``openssl dgst -sha256``: hashlib is
   backed by OpenSSL, which uses the CPU's SHA extensions, and the remaining
-  Python overhead is one ``readinto`` and one ``update`` per chunk, amortised
+  Python overhead is one read and one ``update`` per chunk, amortised
   over a chunk large enough to make it vanish (see ``DEFAULT_CHUNK``);
 * many files use every core: hashlib releases the GIL while it digests more
-  than 2 KiB and the kernel copy in ``readinto`` runs without it too, so plain
+  than 2 KiB and the kernel copy in the read runs without it too, so plain
   threads scale (processes would add pickling and start-up cost for nothing).
 
 Errors of individual files in :func:`sha256_files` are returned as values so

@@ -31,10 +31,10 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from .datafiles import load_yaml
 from .errors import PackagingError, UsageError
 
 if TYPE_CHECKING:
@@ -58,10 +58,7 @@ _CHUNK = 1 << 20
 @functools.cache
 def load_data() -> Mapping[str, Any]:
     """data/lintian-overrides.yaml (shared with dh_aimodel): tags per package type."""
-    import yaml
-
-    raw = yaml.safe_load(resources.files("dh_aimodel").joinpath("data", DATA)
-                         .read_text(encoding="utf-8"))
+    raw = load_yaml(DATA)
     return {"lintian-version": str(raw.get("lintian-version", "")),
             "binary": tuple(raw.get("binary") or ()), "source": tuple(raw.get("source") or ())}
 

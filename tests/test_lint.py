@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import pickle
-import struct
 import zipfile
 from collections import OrderedDict
 from pathlib import Path

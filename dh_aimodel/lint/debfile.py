@@ -61,7 +61,7 @@ class _Window(io.RawIOBase):
 def ar_members(f: BinaryIO, display: str) -> list[ArMember]:
     """The members of an ar archive (the .deb container), without reading their data."""
     if f.read(8) != AR_MAGIC:
-        raise PackagingError(f"not a Debian binary package (no ar header); accepted: a .deb "
+        raise PackagingError("not a Debian binary package (no ar header); accepted: a .deb "
                              "built by dpkg-deb", Pos(display, 1, 1))
     members = []
     while True:

@@ -17,7 +17,7 @@ from typing import Any, Literal, Mapping
 from ..declaration import Model
 from ..datafiles import load_yaml
 from ..licenses import LicenseSyntaxError, judge as judge_license
-from . import AREAS, Area, Context, ModelClass, ModelVerdict, Reason, worst_area, worst_class
+from . import AREAS, Area, Context, ModelClass, Reason, worst_area, worst_class
 from . import ml_policy
 
 #: ml-policy's rule ids, by what they are about.
