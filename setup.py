@@ -3,10 +3,10 @@
 The top-level ``templates/`` directory (kept there so maintainers find it, as
 in reuse-tool) is installed as the package data ``dh_aimodel/templates``.
 """
-from setuptools import setup
+from setuptools import find_packages, setup
 
 setup(
-    packages=["dh_aimodel", "dh_aimodel.cli", "dh_aimodel.policies", "dh_aimodel.templates"],
+    packages=find_packages(include=["dh_aimodel", "dh_aimodel.*"]) + ["dh_aimodel.templates"],
     package_dir={"dh_aimodel.templates": "templates"},
     package_data={"dh_aimodel.templates": ["*.j2"], "dh_aimodel": ["data/*", "data/tags/*"]},
 )
