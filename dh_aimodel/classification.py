@@ -28,8 +28,7 @@ class PackageVerdict:
 
     @property
     def section_mismatch(self) -> bool:
-        return (self.section_recommended is not None
-                and self.section_declared != self.section_recommended)
+        return section_mismatch(self.section_recommended, self.section_declared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +41,7 @@ class SourceVerdict:
 
     @property
     def section_mismatch(self) -> bool:
-        return (self.section_recommended is not None
-                and self.section_declared != self.section_recommended)
+        return section_mismatch(self.section_recommended, self.section_declared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +49,11 @@ class Classification:
     policy: Policy
     packages: tuple[PackageVerdict, ...]
     source: SourceVerdict | None = None
+
+
+def section_mismatch(recommended: str | None, declared: str | None) -> bool:
+    """debian/control disagrees with a recommendation (none: nothing to disagree with)."""
+    return recommended is not None and declared != recommended
 
 
 def recommended_section(area: Area | None, declared: str | None) -> str | None:
