@@ -219,6 +219,25 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def python_env(workdir: Path, **extra: str) -> dict[str, str]:
+    """Environment for running this working tree's Python code as installed code runs.
+
+    The working tree goes first on ``sys.path``.  Installed, dh-aimodel's
+    modules (and its dependencies') are byte-compiled; a caller's
+    ``PYTHONDONTWRITEBYTECODE`` would make every timed run compile every
+    module from source and measure the compiler instead, so it is dropped and
+    byte-code is cached under ``workdir`` (the first run fills the cache).
+    debhelper's ``DH_*`` variables are dropped too: they change what
+    dh_aimodel does.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("DH_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(repo_root())
+    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    env.update(extra)
+    return env
+
+
 def best_of(n: int, func: Callable[[], object]) -> tuple[float, list[float]]:
     """Call ``func`` ``n`` times; return the fastest wall time and all samples.
 

@@ -10,15 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import (GiB, MiB, BenchError, Context, Measurement, at_most, benchmark, best_of,
-                   need_tool, ratio_at_least, repo_root)
+from bench import (GiB, MiB, BenchError, Context, Measurement, at_most, benchmark,
+                   best_of_pair, need_tool, python_env, ratio_at_least, repo_root)
 
 EXAMPLES = ("free-model", "toxic-candy", "non-free-licence", "runtime-download")
 RSS_LIMIT_MIB = 64
-
-
-def _env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(repo_root()))
 
 
 def _build_examples(workdir: Path) -> list[Path]:
@@ -31,8 +27,8 @@ def _build_examples(workdir: Path) -> list[Path]:
     perl = out / "perl/Debian/Debhelper/Sequence"
     perl.mkdir(parents=True)
     (perl / "aimodel.pm").symlink_to(repo_root() / "debhelper/aimodel.pm")
-    env = dict(_env(), PERL5LIB=str(out / "perl"),
-               PATH=f"{repo_root() / 'bin'}:{os.environ['PATH']}")
+    env = python_env(workdir, PERL5LIB=str(out / "perl"),
+                     PATH=f"{repo_root() / 'bin'}:{os.environ['PATH']}")
     for name in EXAMPLES:
         shutil.copytree(repo_root() / "examples" / name, out / name)
         proc = subprocess.run(["dpkg-buildpackage", "-us", "-uc", "-b", "-d"], cwd=out / name,
@@ -42,8 +38,8 @@ def _build_examples(workdir: Path) -> list[Path]:
     return sorted(out.glob("*.deb"))
 
 
-def _run(argv: list[str]) -> None:
-    proc = subprocess.run(argv, env=_env(), capture_output=True, check=False)
+def _run(argv: list[str], env: dict[str, str]) -> None:
+    proc = subprocess.run(argv, env=env, capture_output=True, check=False)
     if proc.returncode not in (0, 1):
         raise BenchError(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr[-300:]!r}")
 
@@ -52,16 +48,19 @@ def _run(argv: list[str]) -> None:
 def lint_vs_lintian(ctx: Context) -> Measurement:
     """``aimodel lint X.deb`` against ``lintian X.deb``, summed over the example .debs.
 
-    Both run as fresh processes (start-up included), best of 3 (lintian:
-    best of 2, it takes seconds), on the same files in the same run.
+    Both run as fresh processes (start-up included, byte-code cached as when
+    installed), interleaved, best of ``--runs`` each, on the same files in
+    the same run.
     """
     lintian = need_tool("lintian", "lintian")
     debs = _build_examples(ctx.workdir)
+    env = python_env(ctx.workdir)
     ours = theirs = 0.0
     per = {}
     for deb in debs:
-        a, _ = best_of(3, lambda: _run([sys.executable, "-m", "dh_aimodel", "lint", str(deb)]))
-        b, _ = best_of(2, lambda: _run([lintian, str(deb)]))
+        (a, _), (b, _) = best_of_pair(
+            ctx.runs, lambda: _run([sys.executable, "-m", "dh_aimodel", "lint", str(deb)], env),
+            lambda: _run([lintian, str(deb)], env))
         ours, theirs = ours + a, theirs + b
         per[deb.name] = {"aimodel lint": round(a, 3), "lintian": round(b, 3)}
     return Measurement(ours=ours, baseline=theirs, unit="s", baseline_label="lintian",
@@ -104,7 +103,7 @@ def lint_big_deb_rss(ctx: Context) -> Measurement:
     subprocess.run(["dpkg-deb", "-Znone", "--root-owner-group", "--build", str(root / "pkg"),
                     str(deb)], check=True, capture_output=True)
     ctx.remove(target)
-    proc = subprocess.run([sys.executable, "-c", _HWM, str(deb)], env=_env(),
+    proc = subprocess.run([sys.executable, "-c", _HWM, str(deb)], env=python_env(ctx.workdir),
                           capture_output=True, text=True, check=False)
     if proc.returncode or not proc.stdout.strip().isdigit():
         raise BenchError(f"lint failed: {proc.stderr[-300:]}")

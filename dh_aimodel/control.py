@@ -29,8 +29,10 @@ def _quiet_substvars() -> Iterator[None]:
 
 def read_control(path: Path, display: str | None = None) -> PackagingFacts:
     """Parse the source and binary paragraphs of a debian/control file."""
-    from debian.deb822 import Deb822, PkgRelation
+    from .pydebian import deb822
 
+    module = deb822()
+    Deb822, PkgRelation = module.Deb822, module.PkgRelation
     name = display or str(path)
     try:
         with open(path, encoding="utf-8") as fh:

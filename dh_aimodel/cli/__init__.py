@@ -26,7 +26,14 @@ def subcommands() -> list[str]:
                   if not m.name.startswith("_") and m.name != "common")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with ``only`` the parser of that one subcommand.
+
+    Every subcommand module is imported to add its parser; a run that names
+    its subcommand needs only that one, and ``aimodel lint`` start-up time is
+    measured against Lintian (bench/bench_lint.py).  ``aimodel --help`` and
+    usage errors without a known subcommand still see them all.
+    """
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Declare, classify and check trained AI/ML models in Debian packages "
@@ -35,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show a traceback for errors (for bug reports)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in subcommands():
+    for name in [only] if only else subcommands():
         importlib.import_module(f"{__name__}.{name}").add_parser(sub)
     return parser
 
@@ -46,8 +53,16 @@ def report_error(prog: str, exc: AimodelError) -> int:
     return exc.exit_status
 
 
+def chosen_subcommand(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, if any: global options take no value, so
+    it is the first argument that is not an option."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in subcommands() else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(chosen_subcommand(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help, --version, usage errors

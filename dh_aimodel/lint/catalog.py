@@ -46,7 +46,9 @@ def _paragraph_text(value: str) -> str:
 @cache
 def catalogue() -> Mapping[str, TagInfo]:
     """Every tag, by name; a malformed tag file is a bug of the package (AssertionError)."""
-    from debian.deb822 import Deb822
+    from ..pydebian import deb822
+
+    Deb822 = deb822().Deb822
 
     tags: dict[str, TagInfo] = {}
     for path in sorted(TAG_DIR.glob("*.tag")):

@@ -179,7 +179,9 @@ def _open_data(deb: Path, f: BinaryIO, m: ArMember) -> tuple[tarfile.TarFile, su
 
 
 def _read_control(f: BinaryIO, m: ArMember, display: str) -> dict[str, str]:
-    from debian.deb822 import Deb822
+    from ..pydebian import deb822
+
+    Deb822 = deb822().Deb822
 
     if m.name.endswith(".zst"):  # the standard library has no zstd: dpkg-deb decompresses
         proc = subprocess.run(["dpkg-deb", "--ctrl-tarfile", display], capture_output=True,

@@ -94,8 +94,9 @@ def _stream_pickles(f: BinaryIO, name: str):  # noqa: ANN201
 
 
 def _read_copyright_text(text: str) -> "Copyright | None":
-    from debian.copyright import Copyright
+    from ..pydebian import copyright
 
+    Copyright = copyright().Copyright
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -227,8 +228,9 @@ def _text(contents, *names: str) -> str | None:  # noqa: ANN001
 
 def _provenance(text: str, installed: set[str], package: str) -> tuple[list[DeclaredFile], dict[str, str]]:
     """Declared files and licences from README.aimodel (deb822, Files in sha256sum form)."""
-    from debian.deb822 import Deb822
+    from ..pydebian import deb822
 
+    Deb822 = deb822().Deb822
     declared: list[DeclaredFile] = []
     licences: dict[str, str] = {}
     for para in Deb822.iter_paragraphs(text.splitlines(), use_apt_pkg=False):
@@ -249,7 +251,6 @@ def _provenance(text: str, installed: set[str], package: str) -> tuple[list[Decl
 
 
 def deb_target(deb: Path, source: Path | None = None) -> Target:
-    from ..buildcheck import InstalledFile, plan
     from ..formats import looks_like_model, sniff
     from .debfile import read_deb
 
@@ -278,6 +279,8 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
     knows = False
     src_name = contents.control.get("Source", package).split()[0]
     if source is not None:
+        from ..buildcheck import InstalledFile, plan
+
         declaration, problems, facts = _load_source(source)
         if declaration is not None:
             knows = True
@@ -351,7 +354,9 @@ def _zip_format(sparse) -> str | None:  # noqa: ANN001
 
 def changes_debs(changes: Path) -> list[Path]:
     """The .deb files a .changes lists (Files field), beside it."""
-    from debian.deb822 import Changes
+    from ..pydebian import deb822
+
+    Changes = deb822().Changes
 
     try:
         with open(changes, encoding="utf-8") as fh:
