@@ -65,8 +65,11 @@ def read_copyright(path: Path, display: str | None = None) -> "Copyright":
     Parsed leniently (``strict=False``): Lintian already reports DEP-5 syntax
     slips; dh_aimodel only needs the stanzas to find what covers a file.
     """
-    from debian.copyright import Copyright, Error, NotMachineReadableError
+    from .pydebian import copyright
 
+    module = copyright()
+    Copyright, Error, NotMachineReadableError = (
+        module.Copyright, module.Error, module.NotMachineReadableError)
     name = display or str(path)
     try:
         with open(path, encoding="utf-8") as fh, warnings.catch_warnings():
@@ -116,17 +119,11 @@ def licences_agree(dep5_license: str, declared: str) -> bool:
     right = " ".join(declared.lower().split())
     if left == right:  # the usual case; no expression parser needed
         return True
-    try:
-        from license_expression import ExpressionError
+    from .licenses import LicenseSyntaxError, equivalent
 
-        from .licenses import _licensing  # the knowledge base's cached SPDX symbol table
-    except ImportError:  # pragma: no cover - python3-license-expression is a Depends
-        return False
-    licensing = _licensing()
     try:
-        return bool(licensing.is_equivalent(licensing.parse(left, validate=False),
-                                            licensing.parse(right, validate=False)))
-    except (ExpressionError, ValueError, TypeError):
+        return equivalent(left, right)
+    except LicenseSyntaxError:
         return False
 
 

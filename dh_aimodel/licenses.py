@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Literal, Mapping, Union
 from .datafiles import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from license_expression import LicenseSymbol, Licensing
+    from license_expression import Licensing
 
     from .declaration import LicenseVerdict
 
 __all__ = [
-    "LicenseJudgement", "LicenseSyntaxError", "Verdict", "check_syntax", "hf_alias",
-    "is_known", "judge", "table_source",
+    "LicenseJudgement", "LicenseSyntaxError", "Verdict", "check_syntax", "equivalent",
+    "hf_alias", "is_known", "judge", "parser", "table_source",
 ]
 
 Verdict = Literal["free", "non-free", "undistributable", "unknown"]
@@ -145,32 +145,61 @@ def _table() -> _Table:
 # the licence library
 
 @functools.cache
-def _licensing() -> "Licensing":
-    """The SPDX symbol table of license-expression (loaded on first use)."""
-    from license_expression import get_spdx_licensing
+def parser() -> "Licensing":
+    """license-expression's parser, without a symbol table.
 
-    return get_spdx_licensing()
+    Expressions are parsed with the *simple* tokenizer, which needs no
+    symbols; ids are then resolved through :func:`_library_ids`.  Loading the
+    library's own SPDX symbol table (``get_spdx_licensing``) would cost 25 ms
+    of every run for nothing this module uses.
+    """
+    from license_expression import Licensing
+
+    return Licensing()
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """An SPDX id of the library's licence index."""
+
+    key: str
+    is_exception: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _LibraryIds:
+    ids: Mapping[str, _Known]   # lower-case id -> id in its proper case
+    aliases: Mapping[str, str]  # lower-case deprecated/alternative id -> current id
 
 
 @functools.cache
-def _library_aliases() -> Mapping[str, str]:
-    """Lower-case deprecated/alternative id -> current id, from the library.
+def _library_ids() -> _LibraryIds:
+    """The SPDX ids license-expression knows, read from its vendored licence index.
 
-    Aliases with spaces (``GPL 2.0``) are left out: they are not SPDX ids and
-    the simple tokenizer never produces them.
+    The same entries ``get_spdx_licensing`` turns into symbols (those with an
+    SPDX key; ``other_spdx_license_keys`` are the aliases, which is where
+    ``GPL-3.0+`` and ``GPL-2.0`` live), as two plain mappings.  Aliases with
+    spaces (``GPL 2.0``) are left out: they are not SPDX ids and the simple
+    tokenizer never produces them.
     """
-    out: dict[str, str] = {}
-    for symbol in _licensing().known_symbols.values():
-        for alias in getattr(symbol, "aliases", ()) or ():
+    from license_expression import get_license_index
+
+    entries = [e for e in get_license_index() if e.get("spdx_license_key")]
+    ids = {e["spdx_license_key"].lower(): _Known(e["spdx_license_key"],
+                                                 bool(e.get("is_exception")))
+           for e in entries}
+    aliases: dict[str, str] = {}
+    for e in entries:
+        for alias in e.get("other_spdx_license_keys") or ():
+            alias = alias.strip().lower()
             if alias and " " not in alias:
-                out.setdefault(alias.lower(), symbol.key)
-    return MappingProxyType(out)
+                aliases.setdefault(alias, e["spdx_license_key"])
+    return _LibraryIds(MappingProxyType(ids), MappingProxyType(aliases))
 
 
-def _library_symbol(license_id: str) -> "LicenseSymbol | None":
-    """The library's symbol for an exact (case-insensitive) id, or None."""
-    symbol: LicenseSymbol | None = _licensing().known_symbols_lowercase.get(license_id.lower())
-    return symbol
+def _library_symbol(license_id: str) -> _Known | None:
+    """The library's id for an exact (case-insensitive) id, or None."""
+    return _library_ids().ids.get(license_id.lower())
 
 
 # --------------------------------------------------------------------------
@@ -221,7 +250,7 @@ def _is_ref(license_id: str) -> bool:
 
 
 def _resolve(written: str,
-             deprecated: list[tuple[str, str]]) -> tuple[_Id, "LicenseSymbol | None"]:
+             deprecated: list[tuple[str, str]]) -> tuple[_Id, _Known | None]:
     """Map an id as written to its current id; returns the library symbol too.
 
     Order: exact id (case-insensitive), then the library's aliases (which is
@@ -238,7 +267,7 @@ def _resolve(written: str,
     if symbol is not None:
         return _Id(written, symbol.key, kind), symbol
     may_alias = kind == "spdx" or low.startswith("licenseref-scancode-")
-    current = _library_aliases().get(low) if may_alias else None
+    current = _library_ids().aliases.get(low) if may_alias else None
     if current is not None:
         deprecated.append((written, current))
         return _Id(written, current, kind), _library_symbol(current)
@@ -246,7 +275,7 @@ def _resolve(written: str,
         base_written = written[:-1]
         base = _library_symbol(base_written)
         base_key = (base.key if base is not None
-                    else _library_aliases().get(base_written.lower()))
+                    else _library_ids().aliases.get(base_written.lower()))
         if base_key is not None:
             stem = base_key[:-len("-only")] if base_key.endswith("-only") else base_key
             later = _library_symbol(stem + "-or-later")
@@ -259,15 +288,15 @@ def _resolve(written: str,
     return _Id(written, written, kind), None
 
 
-def _is_exception_symbol(symbol: "LicenseSymbol | None") -> bool:
-    return bool(symbol is not None and getattr(symbol, "is_exception", False))
+def _is_exception_symbol(symbol: _Known | None) -> bool:
+    return symbol is not None and symbol.is_exception
 
 
 def _convert(node: object, deprecated: list[tuple[str, str]]) -> _Node:
     """Turn the library's boolean tree into ours, checking WITH usage."""
     from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
 
-    licensing = _licensing()
+    licensing = parser()
     if isinstance(node, LicenseWithExceptionSymbol):
         lic, lic_symbol = _resolve(node.license_symbol.key, deprecated)
         exc, exc_symbol = _resolve(node.exception_symbol.key, deprecated)
@@ -351,7 +380,7 @@ def _parse(expression: str) -> _Parsed:
     if not isinstance(expression, str) or not expression.strip():
         raise LicenseSyntaxError("the licence expression is empty")
     try:
-        tree = _licensing().parse(expression, simple=True, strict=False)
+        tree = parser().parse(expression, simple=True, strict=False)
     except (ExpressionError, ParseError) as exc:
         raise LicenseSyntaxError(_syntax_message(exc, expression)) from exc
     except (AssertionError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
@@ -477,6 +506,25 @@ def check_syntax(expression: str) -> None:
     dh_aimodel.licenses.LicenseSyntaxError: 'AND' needs a licence on both sides; accepted: ...
     """
     _parse(expression)
+
+
+def equivalent(first: str, second: str) -> bool:
+    """Whether two expressions say the same thing.
+
+    Ids are compared in their current spelling (``GPL-3.0+`` is
+    ``GPL-3.0-or-later``) and case-insensitively; the order of AND and OR
+    operands does not matter.  Raises :class:`LicenseSyntaxError` when either
+    does not parse.
+
+    >>> equivalent("mit or apache-2.0", "Apache-2.0 OR MIT"), equivalent("MIT", "ISC")
+    (True, False)
+    """
+    left, right = _parse(first).canonical.lower(), _parse(second).canonical.lower()
+    if left == right:
+        return True
+    licensing = parser()
+    return bool(licensing.is_equivalent(licensing.parse(left, simple=True, strict=False),
+                                        licensing.parse(right, simple=True, strict=False)))
 
 
 def hf_alias(tag: str) -> str | None:

@@ -64,6 +64,21 @@ def test_every_exception_is_a_known_exception():
     assert bad == []
 
 
+def test_library_ids_are_the_library_symbol_table():
+    """licenses reads license-expression's index itself (building the symbol
+    table is slow); what it reads must be what ``get_spdx_licensing`` knows."""
+    library = licenses._library_ids()  # noqa: SLF001
+    assert {k: (v.key, v.is_exception) for k, v in library.ids.items()} == {
+        s.key.lower(): (s.key, bool(s.is_exception)) for s in LICENSING.known_symbols.values()}
+    expected = {}
+    for symbol in LICENSING.known_symbols.values():
+        for alias in symbol.aliases or ():
+            if " " not in alias:
+                expected.setdefault(alias.lower(), symbol.key)
+    assert dict(library.aliases) == expected
+    assert library.aliases["gpl-3.0+"] == "GPL-3.0-or-later"
+
+
 def test_verdict_words_and_reasons():
     assert {spec["dfsg"] for spec in TABLE.values()} == {"free", "non-free", "undistributable"}
     without_reason = [i for i in NOT_FREE_IDS if not str(TABLE[i].get("reason", "")).strip()]
@@ -516,3 +531,20 @@ def test_garbage_gives_a_judgement_or_a_one_line_syntax_error(expression):
     except LicenseSyntaxError as exc:
         assert "\n" not in str(exc)
         assert str(exc).endswith(ACCEPTED)
+
+
+@pytest.mark.parametrize(("first", "second", "same"), [
+    ("MIT OR Apache-2.0", "apache-2.0 or mit", True),
+    ("GPL-3.0+ AND MIT", "MIT AND GPL-3.0-or-later", True),
+    ("MIT AND (ISC OR BSD-3-Clause)", "(BSD-3-Clause OR ISC) AND MIT", True),
+    ("MIT", "MIT OR ISC", False),
+    ("GPL-2.0-only", "GPL-2.0-or-later", False),
+    ("LicenseRef-Foo", "licenseref-foo", True),
+])
+def test_equivalent(first: str, second: str, same: bool) -> None:
+    assert licenses.equivalent(first, second) is same
+
+
+def test_equivalent_rejects_what_does_not_parse() -> None:
+    with pytest.raises(LicenseSyntaxError):
+        licenses.equivalent("MIT AND", "MIT")

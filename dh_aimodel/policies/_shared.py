@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import Literal, Mapping
 
 from ..declaration import Model
 from ..datafiles import load_yaml
-from ..licenses import LicenseSyntaxError, judge as judge_license
+from ..licenses import LicenseSyntaxError, judge as judge_license, parser
 from . import AREAS, Area, Context, ModelClass, Reason, worst_area, worst_class
 from . import ml_policy
 
@@ -113,14 +113,6 @@ _LIST_OF: dict[ContentType, str] = {
     "code": "osi-approved", "data": "open-data", "document": "open-document"}
 
 
-@functools.cache
-def _licensing() -> Any:
-    """license-expression's SPDX table: slow to build, so built once."""
-    from license_expression import get_spdx_licensing
-
-    return get_spdx_licensing()
-
-
 @functools.lru_cache(maxsize=4096)
 def licence_ids_ok(expression: str | None, accepted: frozenset[str]) -> bool:
     """``A OR B``: either side in ``accepted``; ``A AND B``: both; ``A WITH e``: A.
@@ -136,7 +128,7 @@ def licence_ids_ok(expression: str | None, accepted: frozenset[str]) -> bool:
         return False
     from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
 
-    licensing = _licensing()
+    licensing = parser()
     tree = licensing.parse(canonical, simple=True, strict=False)
 
     def ok(node: object) -> bool:
