@@ -1414,8 +1414,12 @@ class _Broken:
         pass
 
 
-def iter_pickles(path: Path | str) -> Iterator[tuple[str, BinaryIO]]:
+def iter_pickles(source: Path | str | BinaryIO,
+                 name: str | None = None) -> Iterator[tuple[str, BinaryIO]]:
     """Every pickle stream in a file, as (name, bounded binary stream).
+
+    ``source`` is a path, or a seekable binary stream (a member of a .deb)
+    whose file name, for the extension rules, is ``name``.
 
     * a zip (PyTorch checkpoint, .npz, ...): each ``*.pkl`` member and each
       ``.npy`` member holding Python objects, named by member name and read
@@ -1429,38 +1433,45 @@ def iter_pickles(path: Path | str) -> Iterator[tuple[str, BinaryIO]]:
     read, yield nothing: :func:`read_metadata` reports why.  Nothing is
     extracted to disk and nothing is unpickled.
     """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        with open(path, "rb", buffering=256 * KiB) as f:
+            yield from _pickles_in(cast(BinaryIO, f), path.name)
+    else:
+        source.seek(0)
+        yield from _pickles_in(source, name or "")
+
+
+def _pickles_in(f: BinaryIO, name: str) -> Iterator[tuple[str, BinaryIO]]:
     import zipfile
 
-    path = Path(path)
-    with open(path, "rb", buffering=256 * KiB) as f:
-        head = f.read(SNIFF_BYTES)
-        f.seek(0)
-        if head[:4] in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC):
-            size = f.seek(0, io.SEEK_END)
-            try:
-                count, cd_size = _zip_directory_size(f, size)
-                if count > ZIP_MAX_MEMBERS or cd_size > HEADER_CAP:
-                    return
-                f.seek(0)
-                zf = zipfile.ZipFile(f)
-            except (_Bad, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError,
-                    EOFError, NotImplementedError, struct.error):
+    head = f.read(SNIFF_BYTES)
+    f.seek(0)
+    if head[:4] in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC):
+        size = f.seek(0, io.SEEK_END)
+        try:
+            count, cd_size = _zip_directory_size(f, size)
+            if count > ZIP_MAX_MEMBERS or cd_size > HEADER_CAP:
                 return
-            with zf:
-                yield from _zip_pickles(zf)
-        elif head[:6] == _NPY_MAGIC:
-            hdr = _member_npy_header(cast(BinaryIO, f), path.name)
-            if isinstance(hdr, _NpyHeader) and _descr_has_object(hdr.descr):
-                size = f.seek(0, io.SEEK_END)
-                yield "", cast(BinaryIO, _Window(cast(BinaryIO, f), size - hdr.data_offset,
-                                                 hdr.data_offset))
-        elif _looks_pickled(head, _extension(path.name)) or (
-                head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5):
-            if _is_compressed_pickle(head):
-                with _decompressor(head, cast(BinaryIO, f)) as d:
-                    yield "", cast(BinaryIO, _Window(d, PICKLE_MEMBER_CAP))
-            else:
-                yield "", cast(BinaryIO, f)
+            f.seek(0)
+            zf = zipfile.ZipFile(f)
+        except (_Bad, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError,
+                EOFError, NotImplementedError, struct.error):
+            return
+        with zf:
+            yield from _zip_pickles(zf)
+    elif head[:6] == _NPY_MAGIC:
+        hdr = _member_npy_header(f, name)
+        if isinstance(hdr, _NpyHeader) and _descr_has_object(hdr.descr):
+            size = f.seek(0, io.SEEK_END)
+            yield "", cast(BinaryIO, _Window(f, size - hdr.data_offset, hdr.data_offset))
+    elif _looks_pickled(head, _extension(name)) or (
+            head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5):
+        if _is_compressed_pickle(head):
+            with _decompressor(head, f) as d:
+                yield "", cast(BinaryIO, _Window(d, PICKLE_MEMBER_CAP))
+        else:
+            yield "", f
 
 
 def _zip_pickles(zf: zipfile.ZipFile) -> Iterator[tuple[str, BinaryIO]]:

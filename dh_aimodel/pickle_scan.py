@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, Final, Literal
+from typing import BinaryIO, Final, Literal, cast
 
 from .formats import FINDING_CODES, Finding, iter_pickles
 
@@ -723,8 +723,12 @@ def scan_pickle(stream: BinaryIO, limit: int = DEFAULT_LIMIT) -> PickleReport:
     return scanner.report()
 
 
-def scan_file(path: Path | str, limit: int = DEFAULT_LIMIT) -> PickleReport:
+def scan_file(source: Path | str | BinaryIO, name: str | None = None,
+              limit: int = DEFAULT_LIMIT) -> PickleReport:
     """:func:`scan_pickle` on every pickle stream of a file, merged.
+
+    ``source`` is a path or a seekable stream named ``name`` (see
+    :func:`dh_aimodel.formats.iter_pickles`).
 
     Handles plain pickles of any protocol (PyTorch legacy, joblib, also
     compressed), PyTorch zip checkpoints (each ``*.pkl`` member) and NumPy
@@ -733,9 +737,10 @@ def scan_file(path: Path | str, limit: int = DEFAULT_LIMIT) -> PickleReport:
     a ``not-a-pickle`` finding.
     """
     reports: list[tuple[str, PickleReport]] = [
-        (name, scan_pickle(stream, limit)) for name, stream in iter_pickles(path)]
+        (member, scan_pickle(stream, limit)) for member, stream in iter_pickles(source, name)]
     if not reports:
-        return PickleReport(findings=(Finding("not-a-pickle", f"{Path(path).name}: no pickle stream found"),))
+        label = name if name is not None else Path(cast(str, source)).name
+        return PickleReport(findings=(Finding("not-a-pickle", f"{label}: no pickle stream found"),))
     return merge_reports(reports)
 
 

@@ -46,51 +46,12 @@ class Target:
 # -- shared ------------------------------------------------------------------
 
 def _scan_pickles(source: "Path | BinaryIO", name: str, fmt: str | None, metadata):  # noqa: ANN001
-    from ..pickle_scan import merge_reports, scan_file, scan_pickle
+    """The pickle report of a file that its format or header says holds pickles."""
+    from ..pickle_scan import scan_file
 
     if fmt not in PICKLE_FORMATS and not (metadata is not None and metadata.pickles):
         return None
-    if isinstance(source, Path):
-        return scan_file(source)
-    return merge_reports(list(_stream_pickles(source, name)) or
-                         [("", scan_pickle(_empty()))])
-
-
-def _empty() -> BinaryIO:
-    import io
-    return io.BytesIO(b"")
-
-
-def _stream_pickles(f: BinaryIO, name: str):  # noqa: ANN201
-    """:func:`dh_aimodel.formats.iter_pickles` for a stream (it takes paths only).
-
-    Zip checkpoints and plain or compressed pickles; see the note in the
-    report about moving this into formats.py.
-    """
-    import zipfile
-
-    from .. import formats as fm
-    from ..pickle_scan import scan_pickle
-
-    f.seek(0)
-    head = f.read(fm.SNIFF_BYTES)
-    f.seek(0)
-    if head[:4] == b"PK\x03\x04":
-        try:
-            zf = zipfile.ZipFile(f)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
-                NotImplementedError):
-            return
-        with zf:
-            for member, stream in fm._zip_pickles(zf):  # noqa: SLF001
-                yield member, scan_pickle(stream)
-    elif fm._looks_pickled(head, fm._extension(name)) or (  # noqa: SLF001
-            head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5):
-        if fm._is_compressed_pickle(head):  # noqa: SLF001
-            with fm._decompressor(head, f) as d:  # noqa: SLF001
-                yield "", scan_pickle(fm._Window(d, fm.PICKLE_MEMBER_CAP))  # noqa: SLF001
-        else:
-            yield "", scan_pickle(f)
+    return scan_file(source, None if isinstance(source, Path) else name)
 
 
 def _read_copyright_text(text: str) -> "Copyright | None":
