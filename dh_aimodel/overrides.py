@@ -1,10 +1,10 @@
-"""``aimodel overrides``: Lintian overrides for the tags model files really cause.
+"""Lintian overrides: read as Lintian reads them, written for the tags model files cause.
 
-Which tags Lintian emits for model files, per package type, is data
-(``data/lintian-overrides.yaml``, with the Lintian version it was checked
-against).  Today that is one tag, for the *source* package only:
-``very-long-line-length-in-source-file``.  Whether it fires depends on the
-bytes, and an override for a tag that does not fire is itself reported
+The writing half is ``aimodel overrides``.  Which tags Lintian emits for
+model files, per package type, is data (``data/lintian-overrides.yaml``, with
+the Lintian version it was checked against).  Today that is one tag, for
+the *source* package only: ``very-long-line-length-in-source-file``.
+Whether it fires depends on the bytes, and an override for a tag that does not fire is itself reported
 (``unused-override``; ``mismatched-override`` when the tag fired elsewhere),
 so this module repeats Lintian 2.116's own test (Check/Files/Contents/
 LineLength.pm) on each declared file before writing an override:
@@ -17,32 +17,31 @@ LineLength.pm) on each declared file before writing an override:
   in characters when the line is valid UTF-8, else in bytes; the tag fires
   when the longest line is over 512.
 
-Overrides already in the file are honoured with Lintian's matching rules
-(``*`` and ``?`` only, anchored to the whole context, shortest pattern tried
-first), so a maintainer's broader override is not duplicated by a narrower
-one that Lintian would then report as unused.
+This is also the one reader of override files (:func:`parse_overrides`,
+:func:`enabled`, :func:`overriding`), written after Lintian 2.116's own code
+(Lintian::Processable::Overrides, Lintian::Group, Lintian::Util::match_glob)
+and shared by the three users that must agree with Lintian: ``aimodel
+overrides`` and ``dh_aimodel``, so that a maintainer's broader override is not
+duplicated by a narrower one Lintian would report as unused, and ``aimodel
+lint``, which honours a package's own overrides.  It imports nothing heavy at
+module level, since ``aimodel lint`` loads it.
 """
 
 from __future__ import annotations
 
-import codecs
 import functools
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
-
-from .datafiles import load_yaml
-from .errors import PackagingError, UsageError
 
 if TYPE_CHECKING:
     from .sourcetree import SourceTree
 
 __all__ = [
-    "LONG_LINE_TAG", "OverrideFile", "Override", "Existing", "longest_line", "lintian_skips",
-    "match_glob", "merge", "parse_overrides", "plan",
+    "LONG_LINE_TAG", "Declared", "OverrideFile", "Override", "choose", "covered", "enabled",
+    "lintian_skips", "longest_line", "match_glob", "merge", "overriding", "parse_overrides",
+    "plan", "select",
 ]
 
 LONG_LINE_TAG = "very-long-line-length-in-source-file"
@@ -58,6 +57,8 @@ _CHUNK = 1 << 20
 @functools.cache
 def load_data() -> Mapping[str, Any]:
     """data/lintian-overrides.yaml (shared with dh_aimodel): tags per package type."""
+    from .datafiles import load_yaml
+
     raw = load_yaml(DATA)
     return {"lintian-version": str(raw.get("lintian-version", "")),
             "binary": tuple(raw.get("binary") or ()), "source": tuple(raw.get("source") or ())}
@@ -81,6 +82,9 @@ def _skipped_extensions() -> tuple[str, ...]:
 
 def lintian_skips(path: Path) -> bool:
     """Whether Lintian's line-length check ignores this file (extension or file(1) type)."""
+    import shutil
+    import subprocess
+
     alternatives = "|".join(re.escape(e) for e in _skipped_extensions())
     if re.search(rf"\.(?:{alternatives})\s*$", path.name, re.IGNORECASE):
         return True
@@ -103,6 +107,8 @@ def longest_line(path: Path, chunk_size: int = _CHUNK) -> tuple[int, int] | None
     Streams the file in 1 MiB chunks; only lines over 512 bytes are decoded
     (a line of at most 512 bytes cannot be over 512 characters).
     """
+    import codecs
+
     best: tuple[int, int] | None = None
     number = 1
     nbytes = 0          # bytes of the current line so far
@@ -175,55 +181,175 @@ def _feed(decoder: Any, data: bytes, valid: bool, nchars: int,
 
 
 # --------------------------------------------------------------------------
-# override files
+# override files, read and matched as Lintian 2.116 does
 
 @dataclass(frozen=True, slots=True)
-class Existing:
-    """One override line already in a file."""
+class Declared:
+    """One override of a file, as Lintian reads it for one package.
 
-    package: str | None
-    archlist: str | None
-    type: str | None
+    ``pattern`` is matched against a tag's whole context; ``""`` overrides
+    every occurrence of the tag.  ``file`` and ``line`` are where it stands,
+    which Lintian prints as ``[file:line]`` and ``aimodel lint`` as the
+    override a tag was silenced by.
+    """
+
     tag: str
-    context: str
+    pattern: str
+    architectures: tuple[str, ...]
+    file: str
     line: int
 
 
-def parse_overrides(text: str) -> list[Existing]:
-    """Override lines: ``[[<package>][ <archlist>][ <type>]: ]<tag>[ <context>]``.
+_ARCHLIST = re.compile(r"\[([^\]]*)\](?=\s|:)")
 
-    Comments and blank lines are skipped; malformed lines (Lintian reports
-    them) are ignored here.
+
+def parse_overrides(text: str, label: str, file: str = "") -> list[Declared]:
+    """The overrides Lintian reads from ``text`` for the package ``label``.
+
+    ``label`` names the package as Lintian's tag lines do: ``"<source>
+    source"`` or ``"<binary>"``.  The syntax is
+    ``[[<package>][ <archlist>][ <type>]: ]<tag>[ <context>]``, and Lintian
+    (Lintian::Processable::Overrides) reads it *for one package*, which this
+    follows step by step: ``#`` lines and blank lines are skipped; runs of
+    white space become one space; the package name is stripped only when it
+    is this package's, then an ``[archlist]``, then the type only when it is
+    this package's; when anything was stripped a colon must follow.
+    Consequences that a reader not aware of the package would get wrong:
+    ``other-pkg: tag`` reads as the tag ``other-pkg`` (Lintian's alien-tag,
+    matching nothing), ``pkg binary: tag`` in a source file lacks the colon
+    after ``pkg`` (malformed-override, dropped), ``source: tag`` is the
+    source's own.  Lines Lintian reports as malformed are dropped, as
+    Lintian drops them.
     """
-    out = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+    package, _, kind = label.partition(" ")
+    kind = kind or "binary"
+    out: list[Declared] = []
+    for number, raw in enumerate(text.split("\n"), 1):
+        rest = raw.strip()
+        if not rest or rest.startswith("#"):
             continue
-        prefix, colon, rest = line.partition(":")
-        package = archlist = kind = None
-        if colon and re.fullmatch(r"[^\s\[]*(?:\s*\[[^\]]*\])?(?:\s+(?:source|binary|udeb))?\s*",
-                                  prefix):
-            words = prefix
-            m = re.search(r"\[([^\]]*)\]", words)
-            if m:
-                archlist = m.group(1).strip()
-                words = words[:m.start()] + words[m.end():]
-            parts = words.split()
-            if parts and parts[-1] in ("source", "binary", "udeb"):
-                kind = parts.pop()
-            package = parts[0] if parts else None
-            line = rest.strip()
-        tag, _, context = line.partition(" ")
+        rest = re.sub(r"\s+", " ", rest)
+        architectures: tuple[str, ...] = ()
+        prefixed = False
+        if _starts_with_word(rest, package):
+            rest, prefixed = rest[len(package):].lstrip(), True
+        if m := _ARCHLIST.match(rest):
+            architectures = tuple(m[1].split())
+            rest, prefixed = rest[m.end():].lstrip(), True
+        if _starts_with_word(rest, kind):
+            rest, prefixed = rest[len(kind):].lstrip(), True
+        if prefixed:
+            if not rest.startswith(":"):
+                continue  # malformed-override: Expected a colon
+            rest = rest[1:].lstrip()
+        tag, _, pattern = rest.partition(" ")
         if tag:
-            out.append(Existing(package, archlist, kind, tag, " ".join(context.split()), number))
+            out.append(Declared(tag, pattern, architectures, file, number))
     return out
 
 
+def _starts_with_word(text: str, word: str) -> bool:
+    """``text`` starts with ``word`` followed by a space or colon (Lintian's ``(?=\\s|:)``)."""
+    return bool(word) and text.startswith(word) and text[len(word):len(word) + 1] in (" ", ":")
+
+
+#: Lintian's enabled overrides of one package: tag -> pattern -> override.
+Table = dict[str, dict[str, Declared]]
+
+
+def enabled(declared: Iterable[Declared]) -> Table:
+    """The overrides Lintian applies, keyed as Lintian::Group keys them.
+
+    An architecture list applies only when it holds a negation
+    (``[!amd64]``): Lintian drops a list when its negations disagree with
+    whether the package's architecture is listed, and the packages
+    dh-aimodel deals with (the source, ``Architecture: all`` model packages)
+    match no architecture named in a list.  A later line with the same tag
+    and pattern replaces an earlier one, as in Lintian's hash.
+    """
+    table: Table = {}
+    for d in declared:
+        if d.architectures and not any(a.startswith("!") for a in d.architectures):
+            continue
+        table.setdefault(d.tag, {})[d.pattern] = d
+    return table
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Regexp::Wildcards 'jokers', which Lintian::Util::match_glob uses.
+
+    ``*`` is any run of characters (``/``, spaces and ``[`` included), ``?``
+    one character; a backslash before a punctuation character makes it
+    literal, before anything else it is a literal backslash.  Cached:
+    ``aimodel lint`` matches the same few patterns against every tag.
+    """
+    parts: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c, following = pattern[i], pattern[i + 1:i + 2]
+        if c == "\\" and following and not re.match(r"[\w\s]", following):
+            parts.append(re.escape(following))
+            i += 2
+            continue
+        parts.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+        i += 1
+    return re.compile("".join(parts))
+
+
 def match_glob(pattern: str, context: str) -> bool:
-    """Lintian's override matching: ``*`` and ``?`` only, anchored, ``*`` matches anything."""
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, context, re.DOTALL) is not None
+    """Whether ``pattern`` matches the whole ``context``, as Lintian matches overrides."""
+    return _glob(pattern).fullmatch(context) is not None
+
+
+def choose(patterns: Iterable[str], context: str) -> str | None:
+    """The pattern Lintian credits with silencing a tag of this context, if any.
+
+    A pattern-less override wins outright; otherwise the patterns are tried
+    shortest first, and the first that matches is used (the others, if they
+    match nothing else, are then unused-override).  "Shortest" as Lintian 2.116
+    sorts, with List::UtilsBy's ``sort_by { length }``, which compares the
+    lengths as strings: a 10-character pattern is tried before a 9-character
+    one.  Equal keys come in Perl's hash order, which is random; here they
+    are sorted, so the answer is stable.
+    """
+    candidates = set(patterns)
+    if "" in candidates:
+        return ""
+    return next((p for p in sorted(candidates, key=lambda p: (str(len(p)), p))
+                 if match_glob(p, context)), None)
+
+
+def overriding(table: Table, tag: str, context: str) -> Declared | None:
+    """The override that silences ``tag`` with ``context`` (Lintian shows it as ``O:``)."""
+    patterns = table.get(tag)
+    if not patterns:
+        return None
+    chosen = choose(patterns, context)
+    return None if chosen is None else patterns[chosen]
+
+
+def _covers(table: Table, tag: str, pattern: str) -> bool:
+    """Whether adding (tag, pattern) would add nothing Lintian uses.
+
+    It does not when the file has the same pattern already, or a
+    pattern-less override of the tag, which Lintian uses for every
+    occurrence (the new one would be unused-override).
+    """
+    patterns = table.get(tag, {})
+    return "" in patterns or pattern in patterns
+
+
+def covered(text: str, line: str) -> bool:
+    """Whether the override file ``text`` already has what ``line`` would add.
+
+    ``line`` is an override as dh-aimodel writes them, ``<label>: <tag>
+    [<pattern>]``; both are read for the package the line names.
+    """
+    label = line.partition(":")[0].strip()
+    wanted = parse_overrides(line, label)
+    table = enabled(parse_overrides(text, label))
+    return all(_covers(table, w.tag, w.pattern) for w in wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,47 +373,23 @@ class OverrideFile:
     overrides: tuple[Override, ...]
 
 
-def _applies(existing: Existing, package: str, kind: str) -> bool:
-    if existing.package not in (None, package):
-        return False
-    if existing.type is not None and existing.type != kind:
-        return False
-    if existing.archlist and not existing.archlist.startswith("!"):
-        return False  # Lintian ignores positive architecture lists for sources
-    return True
+def select(declared: Iterable[Declared], wanted: Iterable[Override]) -> list[Override]:
+    """The wanted overrides Lintian would use next to the declared ones.
 
-
-def select(existing: Iterable[Existing], wanted: Iterable[Override], package: str,
-           kind: str) -> list[Override]:
-    """The wanted overrides Lintian would actually use next to the existing ones.
-
-    Per hint, Lintian uses a context-less override if there is one, else the
-    shortest pattern that matches; a wanted override is kept only when it
-    would be the one used for at least one of its hints, and is not already
-    in the file.
+    A wanted override is dropped when the file already covers it
+    (:func:`_covers`); otherwise it is kept when, among the file's patterns
+    and all wanted ones, it is the pattern Lintian chooses (:func:`choose`)
+    for at least one of the hints it is meant for.
     """
     wanted = list(wanted)
-    patterns: dict[str, set[str]] = {}
-    bare: set[str] = set()
-    for e in existing:
-        if not _applies(e, package, kind):
-            continue
-        if e.context:
-            patterns.setdefault(e.tag, set()).add(e.context)
-        else:
-            bare.add(e.tag)
+    table = enabled(declared)
     kept: list[Override] = []
     for o in wanted:
-        if o.tag in bare or o.context in patterns.get(o.tag, set()):
+        if _covers(table, o.tag, o.context):
             continue
-        candidates = sorted(patterns.get(o.tag, set()) | {w.context for w in wanted
-                                                        if w.tag == o.tag},
-                            key=lambda p: (len(p), p))
-        for hint in o.hints:
-            chosen = next((p for p in candidates if match_glob(p, hint)), None)
-            if chosen == o.context:
-                kept.append(o)
-                break
+        candidates = set(table.get(o.tag, {})) | {w.context for w in wanted if w.tag == o.tag}
+        if any(choose(candidates, hint) == o.context for hint in o.hints):
+            kept.append(o)
     return list(dict.fromkeys(kept))
 
 
@@ -301,6 +403,7 @@ def _expand(root: Path, pattern: str) -> list[Path]:
 def plan(tree: "SourceTree") -> list[OverrideFile]:
     """The override files and the overrides each should contain (before merging)."""
     from .classification import judge_models
+    from .errors import PackagingError, UsageError
     from .policies import get
     from .render import render
 
@@ -365,6 +468,8 @@ def _patterns_per_spec(model: Any, root: Path) -> list[str]:
 
 def _hints(tag: str, root: Path, files: list[Path]) -> Iterable[str]:
     """The contexts Lintian would print for ``tag`` on these source files."""
+    from .errors import PackagingError
+
     if tag != LONG_LINE_TAG:  # no detector: trust the data file
         for f in files:
             yield f.relative_to(root).as_posix()
@@ -372,7 +477,12 @@ def _hints(tag: str, root: Path, files: list[Path]) -> Iterable[str]:
     for f in files:
         if lintian_skips(f):
             continue
-        found = longest_line(f)
+        try:
+            found = longest_line(f)
+        except OSError as exc:  # removed or made unreadable since it was listed
+            raise PackagingError(f"{f.relative_to(root).as_posix()}: cannot read: "
+                                 f"{exc.strerror or exc}; every declared file must be "
+                                 "readable to tell which Lintian tags it causes") from exc
         if found is not None:
             yield f"{found[0]} > {VERY_LONG} [{f.relative_to(root).as_posix()}:{found[1]}]"
 
@@ -381,8 +491,8 @@ def merge(existing: str | None, target: OverrideFile) -> tuple[str, list[Overrid
     """(new file text, overrides added): the maintainer's lines kept, ours appended."""
     from .render import render
 
-    kind = "source" if target.prefix.endswith(" source") else "binary"
-    added = select(parse_overrides(existing or ""), target.overrides, target.package, kind)
+    added = select(parse_overrides(existing or "", target.prefix, target.path.as_posix()),
+                   target.overrides)
     text = existing or ""
     if added:
         block = render("lintian-overrides.j2", kind="block", prefix=target.prefix,

@@ -18,7 +18,7 @@ from debian.copyright import Copyright
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE_NAMES, copy_example, require_tools
+from conftest import EXAMPLE_NAMES, EXAMPLES, copy_example, require_tools
 from dh_aimodel import copyright_update as cu
 from dh_aimodel.cli import main
 from dh_aimodel.declaration import Dataset, Declaration, FileSpec, Model, Software, Training
@@ -277,6 +277,14 @@ def test_examples_parse_and_are_idempotent(tmp_path, example):
     assert cu.update_file(tree.root, the_plan, local=tree.declaration.licenses)[1] == new
     if the_plan.area not in (None, "main"):
         assert "ML-Policy" in (c.header.disclaimer or "")
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_examples_ship_what_aimodel_copyright_writes(capsys, example):
+    """So they cannot drift from the generator: a change of it shows up here."""
+    status, out, err = run(capsys, "copyright", "--check", str(EXAMPLES / example))
+    assert status == 0, (f"examples/{example}/debian/copyright is stale; run "
+                         f"'aimodel copyright' there and read the diff:\n{out}{err}")
 
 
 # ---------------------------------------------------------------------------

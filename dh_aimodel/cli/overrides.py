@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..atomic import write_atomic
+    from ..atomic import make_dirs, write_atomic
     from ..errors import PackagingError
     from ..overrides import merge, plan
     from ..sourcetree import load
@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         changed = True
         if args.write:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, new)
+            make_dirs(path.parent, name=str(target.path.parent))
+            write_atomic(path, new, name=str(target.path))
             print(f"aimodel: added {len(added)} override(s) to {target.path}", file=sys.stderr)
         else:
             print(f"# {target.path}")

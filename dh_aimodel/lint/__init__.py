@@ -2,7 +2,7 @@
 
 :mod:`.inputs` turns a source tree, .deb or .changes into read-only
 :class:`~.state.LintState` values; :mod:`.checks` maps a state to
-diagnostics (pure functions); :mod:`.lintian_overrides` applies the
+diagnostics (pure functions); :mod:`dh_aimodel.overrides` applies the
 package's own override files; :mod:`.report` formats.  Severity and
 explanation come from the tag catalogue (:mod:`.catalog`).
 """
@@ -20,18 +20,18 @@ _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 def lint(path: Path, source: Path | None = None, pedantic: bool = False) -> list[Result]:
     """All results for PATH, overrides applied, in a stable order."""
-    from . import lintian_overrides
+    from ..overrides import enabled, overriding, parse_overrides
     from .inputs import targets
 
     results: list[Result] = []
     for target in targets(Path(path), source):
-        parsed = {label: lintian_overrides.parse(text, name)[0]
+        tables = {label: enabled(parse_overrides(text, label, name))
                   for label, (name, text) in target.overrides.items()}
         for d in run_checks(target.state):
             info = catalogue()[d.tag]
             if info.severity == "pedantic" and not pedantic:
                 continue
-            o = lintian_overrides.overridden(d, parsed.get(d.package, []))
+            o = overriding(tables.get(d.package, {}), d.tag, d.context)
             results.append(Result(d, info.severity, f"{o.file}:{o.line}" if o else None))
     results.sort(key=lambda r: (r.diagnostic.package, _ORDER[r.severity], r.diagnostic))
     return results
