@@ -16,6 +16,13 @@ Why not :func:`pickletools.genops`: it reads each argument into memory, so a
 tensor data of a legacy checkpoint would all be read.  The walk below reads
 at most :data:`STRING_CAP` bytes of an argument and seeks past the rest.
 
+Every pickle of a stream is walked, not only the first: a loader that calls
+``pickle.load`` in a loop runs them all (legacy ``torch.save`` files hold
+five).  Bytes after the first pickle that do not start with ``PROTO``, and
+zip members that only may be pickles, are walked *tentatively*: they may be
+plain data, so a walk that fails there says nothing, and only imports known
+to run code (and imports computed at load time) are reported from them.
+
 Bounded in every dimension: opcodes walked (``limit``), bytes of strings
 kept, memo entries, distinct globals.  A limit reached, a malformed or
 truncated stream, an unknown opcode or a deeply nested structure becomes a
@@ -26,10 +33,13 @@ the stream.  Nothing here executes, imports or unpickles anything.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
+import itertools
 import os
 import re
 import stat
+import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -54,9 +64,22 @@ MAX_GLOBALS: Final = 10_000
 #: recurses per nesting level and stops near 1000; a stack this deep comes
 #: from a hand-made stream, meant to exhaust whatever processes the result.
 DEPTH_WARN: Final = 50_000
-#: Consecutive pickles read from one stream: legacy ``torch.save`` writes
-#: five (magic number, protocol, system info, the object, storage keys).
-MAX_PICKLES: Final = 5
+#: Pickles of a legacy ``torch.save`` file (magic number, protocol, system
+#: info, the object, storage keys); raw storage bytes follow, walked only
+#: tentatively.  Other streams are walked pickle after pickle to their end.
+TORCH_LEGACY_PICKLES: Final = 5
+#: torch.serialization.MAGIC_NUMBER, the whole first pickle of a legacy file.
+_TORCH_MAGIC: Final = 0x1950A86A20F9469CFC6C
+#: Zip members that loaders and other scanners take for pickles by their name,
+#: besides the ``*.pkl`` members :func:`~dh_aimodel.formats.iter_pickles`
+#: hands out: walked as pickles.
+_PICKLE_MEMBER_SUFFIXES: Final = (".pickle", ".joblib", ".dill")
+#: Generic data names that picklescan and modelscan walk as pickles: walked
+#: tentatively, as are members of any name that start with ``PROTO``.
+_MAYBE_PICKLE_MEMBER_SUFFIXES: Final = (".dat", ".data")
+#: Finding codes a tentative walk keeps: the others only say the bytes were
+#: not a pickle after all.
+_TENTATIVE_CODES: Final = frozenset({"unresolved-global", "incomplete"})
 
 Verdict = Literal["safe", "unknown", "dangerous"]
 
@@ -112,12 +135,21 @@ _DANGEROUS_MODULES: Final = frozenset({
     "atexit", "gc", "inspect", "linecache", "operator", "_operator", "dill", "cloudpickle",
     "joblib.load", "torch.hub", "torch.utils.cpp_extension", "numpy.f2py", "numpy.distutils",
     "numpy.ctypeslib", "numpy.testing", "builtins.__import__",
+    # The rest of picklescan 1.0.5's and modelscan 0.8.8's deny-lists (whole
+    # modules where they list names: importing from them is never needed for
+    # weights), so that what they call dangerous is dangerous here too; it
+    # matters where only dangerous imports are reported (tentative walks).
+    "aiohttp", "pydoc", "test", "uuid", "imaplib", "idlelib", "lib2to3", "_osx_support",
+    "_aix_support", "_pyrepl", "torch._dynamo", "torch._inductor", "torch.fx.experimental",
+    "torch.jit.unsupported_tensor_ops", "torch.utils._config_module", "torch.utils.bottleneck",
+    "torch.utils.collect_env", "torch.utils.data.datapipes.utils.decoder",
 })
 _DANGEROUS_NAMES: Final = frozenset({
     *(("builtins", n) for n in (
         "eval", "exec", "compile", "open", "__import__", "getattr", "setattr", "delattr",
         "globals", "locals", "vars", "input", "breakpoint", "exit", "quit", "help",
-        "memoryview", "type", "super", "classmethod", "staticmethod", "property")),
+        "memoryview", "type", "super", "classmethod", "staticmethod", "property", "apply")),
+    ("functools", "partial"), ("logging", "FileHandler"),
     ("torch", "load"), ("torch.serialization", "load"), ("numpy", "load"),
     ("numpy.lib.npyio", "load"), ("torch.jit", "load"), ("torch", "_C"),
 })
@@ -307,11 +339,16 @@ class _Stop(Exception):
 class _Input:
     """Reads from the scanned stream; I/O and decompression errors become _Stop."""
 
-    __slots__ = ("stream", "pos", "size", "seekable")
+    __slots__ = ("stream", "pos", "size", "seekable", "head")
+
+    #: Bytes kept from the start of the stream (see :attr:`head`).
+    HEAD: Final = 64
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
         self.pos = 0
+        #: The first bytes read, to tell a legacy torch file by its first pickle.
+        self.head = bytearray()
         self.size = _known_size(stream)
         try:
             self.seekable = bool(stream.seekable())
@@ -323,6 +360,8 @@ class _Input:
             data = self.stream.read(n)
         except Exception as e:  # noqa: BLE001 - decompressors raise many types
             raise _Stop("unreadable", f"reading failed at byte {self.pos}: {e}") from None
+        if self.pos < self.HEAD:
+            self.head += data[:self.HEAD - self.pos]
         self.pos += len(data)
         return data
 
@@ -336,6 +375,8 @@ class _Input:
         """One line without its newline; None if longer than STRING_CAP (skipped)."""
         try:
             line = self.stream.readline(STRING_CAP + 1)
+            if self.pos < self.HEAD:
+                self.head += line[:self.HEAD - self.pos]
             self.pos += len(line)
             if len(line) > STRING_CAP and not line.endswith(b"\n"):
                 while True:  # drop the rest of an over-long line
@@ -356,6 +397,9 @@ class _Input:
         if (self.size is not None and target > self.size) or n > 1 << 62:
             raise _Stop("truncated", f"{what} at byte {self.pos} declares {n} bytes, "
                         f"past the end of the stream")
+        if target <= self.HEAD:  # read, into head: the legacy torch magic is a skipped LONG1
+            self.exact(n, what)
+            return
         if self.seekable:
             try:
                 self.stream.seek(n, io.SEEK_CUR)
@@ -391,9 +435,11 @@ _NAME: Final = re.compile(r"[^\W\d]\w*(\.[^\W\d]\w*)*")
 class _Scanner:
     """Simulates the unpickler's stack, marks and memo over one stream."""
 
-    def __init__(self, stream: BinaryIO, limit: int) -> None:
+    def __init__(self, stream: BinaryIO, limit: int, tentative: bool = False) -> None:
         self.inp = _Input(stream)
         self.limit = limit
+        #: Walking bytes that may not be a pickle at all (see the module doc).
+        self.tentative = tentative
         self.ops = 0
         self.protocol: int | None = None
         self.globals: dict[tuple[str, str], None] = {}
@@ -409,6 +455,8 @@ class _Scanner:
 
     def finding(self, code: str, message: str, *, once: bool = False) -> None:
         assert code in FINDING_CODES, code
+        if self.tentative and code not in _TENTATIVE_CODES:
+            return
         if once and code in self.codes:
             return
         self.codes.add(code)
@@ -416,6 +464,9 @@ class _Scanner:
             self.findings.append(Finding(code, message))
 
     def record(self, module: str, name: str) -> _Global:
+        if self.tentative and classify_global(module, name) != "dangerous":
+            # Data that happens to parse names no known way to run code: not an import.
+            return _Global(None, None)
         key = (module, name)
         if key not in self.globals:
             if len(self.globals) >= MAX_GLOBALS:
@@ -425,7 +476,13 @@ class _Scanner:
             self.globals[key] = None
         return _Global(module, name)
 
-    def unresolvable(self, module: str | None, name: str | None, why: str) -> _Global:
+    def unresolvable(self, module: str | None, name: str | None, why: str,
+                     computed: bool = False) -> _Global:
+        """An import that cannot be checked; ``computed``: its names are results
+        of calls, the one case a tentative walk reports (random bytes rarely
+        compute; they often hold over-long lines or EXT opcodes)."""
+        if self.tentative and not computed:
+            return _Global(None, None)
         key = (module or "?", name or "?") if len(self.unresolved) < MAX_GLOBALS else ("?", "?")
         self.unresolved[key] = None
         self.finding("unresolved-global", f"{why} at byte {self.inp.pos}")
@@ -496,13 +553,32 @@ class _Scanner:
     # main loop ---------------------------------------------------------------
 
     def run(self) -> None:
+        started_tentative = self.tentative
         try:
-            for index in range(MAX_PICKLES):
-                self.one_pickle(first=index == 0)
-                head = self.inp.read(2)  # legacy torch.save: pickles back to back
-                if len(head) < 2 or head[0] != 0x80 or not 2 <= head[1] <= 5:
+            self.one_pickle(first=True)
+            legacy_torch = self.is_torch_magic()
+            for count in itertools.count(1):
+                byte = self.inp.read(1)
+                if not byte:
                     return
-                self.protocol = self.protocol or head[1]
+                # Pickles 2-5 of a legacy torch.save file are pickles; raw storages follow.
+                torch_pickle = legacy_torch and count < TORCH_LEGACY_PICKLES
+                if byte[0] == 0x80:  # PROTO: pickles back to back (legacy torch.save, dump loops)
+                    arg = self.inp.read(1)
+                    if not arg or arg[0] > 5:
+                        return
+                    # Picklers write PROTO 2-5 only: PROTO 0/1 is more likely data.
+                    self.tentative = started_tentative or not (
+                        torch_pickle or (not legacy_torch and arg[0] >= 2))
+                    if self.protocol is None and not self.tentative:
+                        self.protocol = arg[0]
+                    self.one_pickle(first=False)
+                elif _opcodes()[byte[0]] is not None:
+                    # A protocol 0/1 pickle, or data that starts like one.
+                    self.tentative = started_tentative or not torch_pickle
+                    self.one_pickle(first=False, preread=byte)
+                else:
+                    return
         except _Stop as stop:
             if stop.code in ("malformed", "unknown-opcode", "truncated") and any(
                     module.startswith("joblib.") and name == "NumpyArrayWrapper"
@@ -536,7 +612,15 @@ class _Scanner:
         self.forget(items)
         return items
 
-    def one_pickle(self, first: bool) -> None:
+    def is_torch_magic(self) -> bool:
+        """Whether the pickle just walked was a legacy torch file's magic number alone."""
+        first = bytes(self.inp.head[:self.inp.pos])
+        return self.inp.pos <= _Input.HEAD and (
+            b"\x8a\x0a" + _TORCH_MAGIC.to_bytes(10, "little") in first
+            or str(_TORCH_MAGIC).encode() in first)
+
+    def one_pickle(self, first: bool, preread: bytes = b"") -> None:
+        """Walk one pickle to its STOP; ``preread``: its first opcode, already read."""
         table = _opcodes()
         inp = self.inp
         self.stack = stack = []
@@ -544,12 +628,17 @@ class _Scanner:
         memo: dict[int, object] = {}
         warned_depth = False
         start_ops = self.ops
+        # How many of the latest value-pushing opcodes (up to 2) pushed a
+        # string or read the memo: picklers push STACK_GLOBAL's module and name
+        # right before it; anything else between them is written by hand,
+        # to mislead scanners that read the opcodes before STACK_GLOBAL.
+        names_pushed = 0
         while True:
             if self.ops >= self.limit:
                 raise _Stop("incomplete", f"stopped after {self.limit} opcodes at byte {inp.pos}; "
                             "the rest is not checked")
-            at = inp.pos
-            byte = inp.read(1)
+            at = inp.pos - len(preread)
+            byte, preread = (preread, b"") if preread else (inp.read(1), b"")
             if not byte:
                 what = "empty stream" if first and self.ops == start_ops else "stream ends before STOP"
                 raise _Stop("truncated", f"{what} (byte {at})")
@@ -559,6 +648,13 @@ class _Scanner:
             self.ops += 1
             arg = self.argument(op)
             kind = op.kind
+            if kind in (_STRING, _GET):
+                names_pushed = min(names_pushed + 1, 2)
+            elif kind == _STACK_GLOBAL and names_pushed < 2:
+                self.finding("suspicious", f"STACK_GLOBAL at byte {at} on names not pushed right "
+                             "before it, as no pickler writes", once=True)
+            if kind not in (_STRING, _GET, _PUT, _MEMOIZE) and op.name != "FRAME":
+                names_pushed = 0
             if kind == _GENERIC:
                 if op.to_mark:
                     self.pop_mark(op, at)
@@ -670,7 +766,8 @@ class _Scanner:
             return self.record(module, name)
         return self.unresolvable(module if type(module) is str else None,
                                  name if type(name) is str else None,
-                                 "STACK_GLOBAL on strings computed at load time or too long")
+                                 "STACK_GLOBAL on strings computed at load time or too long",
+                                 computed=module is _ANY or name is _ANY)
 
     def call(self, callee: object) -> None:
         if isinstance(callee, _Global) and callee.module is not None and callee.name is not None:
@@ -711,14 +808,18 @@ def _decimal(arg: object, opname: str, at: int) -> int:
 # -- public entry points --------------------------------------------------------
 
 
-def scan_pickle(stream: BinaryIO, limit: int = DEFAULT_LIMIT) -> PickleReport:
+def scan_pickle(stream: BinaryIO, limit: int = DEFAULT_LIMIT, *,
+                tentative: bool = False) -> PickleReport:
     """Walk the pickle stream(s) in ``stream`` and report imports and calls.
 
     Reads from the stream's current position; walks at most ``limit``
     opcodes.  Never unpickles and never raises for what the stream holds:
-    problems are :attr:`PickleReport.findings`.
+    problems are :attr:`PickleReport.findings`.  ``tentative``: the bytes
+    may be plain data that only starts like a pickle; then only imports
+    known to run code and unresolvable imports are reported, no findings
+    about the stream's shape.
     """
-    scanner = _Scanner(stream, limit)
+    scanner = _Scanner(stream, limit, tentative)
     scanner.run()
     return scanner.report()
 
@@ -732,16 +833,84 @@ def scan_file(source: Path | str | BinaryIO, name: str | None = None,
 
     Handles plain pickles of any protocol (PyTorch legacy, joblib, also
     compressed), PyTorch zip checkpoints (each ``*.pkl`` member) and NumPy
-    object arrays, through :func:`dh_aimodel.formats.iter_pickles`.  Findings
-    from a member carry the member's name.  A file without any pickle gives
-    a ``not-a-pickle`` finding.
+    object arrays, through :func:`dh_aimodel.formats.iter_pickles`; and the
+    other zip members that a loader or another scanner may take for a
+    pickle (:func:`_other_zip_members`).  Findings from a member carry the
+    member's name.  A file without any pickle gives a ``not-a-pickle``
+    finding.
     """
     reports: list[tuple[str, PickleReport]] = [
         (member, scan_pickle(stream, limit)) for member, stream in iter_pickles(source, name)]
+    reports += _other_zip_members(source, limit)
     if not reports:
         label = name if name is not None else Path(cast(str, source)).name
         return PickleReport(findings=(Finding("not-a-pickle", f"{label}: no pickle stream found"),))
     return merge_reports(reports)
+
+
+def _other_zip_members(source: Path | str | BinaryIO, limit: int) -> list[tuple[str, PickleReport]]:
+    """Reports on the members of a zip that ``iter_pickles`` leaves out but that
+    are, or may be, pickles.
+
+    picklescan and modelscan walk a zip member as a pickle when its name ends
+    in ``.pickle``, ``.joblib``, ``.dill``, ``.dat`` or ``.data``, or when it
+    starts with ``PROTO`` (bytes ``80 00`` to ``80 05``): a checkpoint can
+    carry a pickle that way past a scanner that reads only ``*.pkl``, for a
+    loader of its own to run.  The first three names are pickles; the other
+    members, tensor storages and such, are walked tentatively: a storage may
+    start with those two bytes by chance.  The zip's directory is checked
+    against the same caps as :func:`~dh_aimodel.formats.iter_pickles`
+    before :mod:`zipfile` reads it, and each member is read through a
+    window of at most :data:`~dh_aimodel.formats.PICKLE_MEMBER_CAP` bytes.
+    """
+    import zipfile
+    import zlib
+
+    from .formats import HEADER_CAP, PICKLE_MEMBER_CAP, ZIP_MAX_MEMBERS
+    # Private helpers shared with formats.iter_pickles, so that both readers
+    # open a hostile zip the same bounded way.
+    from .formats import _Bad, _Window, _zip_directory_size
+
+    errors = (_Bad, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+              ValueError, OSError, EOFError, zlib.error, struct.error)
+    reports: list[tuple[str, PickleReport]] = []
+    with contextlib.ExitStack() as stack:
+        if isinstance(source, (str, Path)):
+            f = cast(BinaryIO, stack.enter_context(open(source, "rb")))
+        else:
+            f = source
+        try:
+            f.seek(0)
+            if f.read(4) != b"PK\x03\x04":
+                return reports
+            count, cd_size = _zip_directory_size(f, f.seek(0, io.SEEK_END))
+            if count > ZIP_MAX_MEMBERS or cd_size > HEADER_CAP:
+                return reports  # reported by formats.read_metadata
+            f.seek(0)
+            zf = stack.enter_context(zipfile.ZipFile(f))
+            infos = zf.infolist()
+        except errors:
+            return reports
+        for info in infos:
+            lower = info.filename.lower()
+            if lower.endswith((".pkl", ".npy")) or info.is_dir() or info.flag_bits & 1:
+                continue  # iter_pickles' members; encrypted ones are reported by read_metadata
+            named = lower.endswith(_PICKLE_MEMBER_SUFFIXES)
+            try:
+                if not named and not lower.endswith(_MAYBE_PICKLE_MEMBER_SUFFIXES):
+                    with zf.open(info) as member:
+                        head = member.read(2)
+                    if len(head) < 2 or head[0] != 0x80 or head[1] > 5:
+                        continue
+                with zf.open(info) as member:
+                    window = cast(BinaryIO, _Window(cast(BinaryIO, member),
+                                                    min(info.file_size, PICKLE_MEMBER_CAP)))
+                    reports.append((info.filename, scan_pickle(window, limit, tentative=not named)))
+            except errors as e:
+                if named:
+                    reports.append((info.filename, PickleReport(findings=(
+                        Finding("unreadable", f"{info.filename}: {e}"),))))
+    return reports
 
 
 def merge_reports(reports: Iterable[tuple[str, PickleReport]]) -> PickleReport:
