@@ -9,10 +9,16 @@
   dh_listpackages, scanning the build directory, hashing, classification,
   copyright check and writing the outputs, against ``sha256sum`` of the same
   file, i.e. against the least any checksum verification would cost.
+* ``dh-rss-2g``: peak memory of the same check on a package with a 2 GiB
+  declared model (256 MiB with --quick), against an idle interpreter.
+  Whatever the size of the model, dh_aimodel must stream it: its peak RSS
+  may exceed ``python3 -c pass`` by its imports and hashing buffers only,
+  never by the model.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -20,7 +26,7 @@ import sys
 from pathlib import Path
 
 from bench import (GiB, MiB, BenchError, Context, Measurement, benchmark, best_of,
-                   extra_at_most, need_tool, repo_root, run_tool, warm)
+                   extra_at_most, need_tool, python_env, repo_root, run_tool, warm)
 
 RUNS = 5
 
@@ -31,23 +37,9 @@ NOOP_LIMIT = 0.05
 CHECK_LIMIT = 0.6
 
 
-def _env(cwd: Path) -> dict[str, str]:
-    """The working tree first on sys.path, with byte-code cached outside it.
-
-    As installed, dh-aimodel's modules are byte-compiled; compiling them on
-    every run (PYTHONDONTWRITEBYTECODE) would be measured instead of them.
-    The first run of :func:`best_of` fills the cache.
-    """
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("DH_") and k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(repo_root())
-    env["PYTHONPYCACHEPREFIX"] = str(cwd.parent / "pycache")
-    return env
-
-
 def _dh_aimodel(cwd: Path) -> None:
     proc = subprocess.run([sys.executable, str(repo_root() / "bin" / "dh_aimodel")], cwd=cwd,
-                          env=_env(cwd), capture_output=True, text=True, check=False)
+                          env=python_env(cwd.parent), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise BenchError(f"dh_aimodel exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
 
@@ -58,7 +50,7 @@ def dh_noop(ctx: Context) -> Measurement:
     tree = ctx.workdir / "noop"
     (tree / "debian").mkdir(parents=True, exist_ok=True)
     t_base, s_base = best_of(RUNS, lambda: subprocess.run([sys.executable, "-c", "pass"],
-                                                          env=_env(tree), check=True))
+                                                          env=python_env(tree.parent), check=True))
     t_ours, s_ours = best_of(RUNS, lambda: _dh_aimodel(tree))
     return Measurement(ours=t_ours, baseline=t_base, unit="s", baseline_label="python3",
                        ratio=t_base / t_ours,
@@ -87,9 +79,9 @@ License: MIT
 """
 
 
-def _stage(ctx: Context, model: Path, digest: str) -> Path:
+def _stage(ctx: Context, model: Path, digest: str, name: str) -> Path:
     """A source tree whose package build directory holds the model, as dh_install left it."""
-    tree = ctx.workdir / "check"
+    tree = ctx.workdir / name
     shutil.rmtree(tree, ignore_errors=True)
     (tree / "debian/source").mkdir(parents=True)
     (tree / "debian/control").write_text(_CONTROL, encoding="utf-8")
@@ -115,7 +107,7 @@ def dh_check(ctx: Context) -> Measurement:
     model = ctx.data_file("model.gguf", size)
     warm(model)
     digest = run_tool([sha256sum, str(model)]).split()[0]
-    tree = _stage(ctx, model, digest)
+    tree = _stage(ctx, model, digest, "check")
     t_base, s_base = best_of(RUNS, lambda: run_tool([sha256sum, str(model)]))
     t_ours, s_ours = best_of(RUNS, lambda: _dh_aimodel(tree))
     return Measurement(ours=t_ours, baseline=t_base, unit="s", baseline_label="sha256sum",
@@ -123,3 +115,69 @@ def dh_check(ctx: Context) -> Measurement:
                        details={"bytes": size, "dh_aimodel_samples": s_ours,
                                 "sha256sum_samples": s_base,
                                 "dh_aimodel_MiB_per_s": size / MiB / t_ours})
+
+
+#: Extra peak RSS allowed over ``python3 -c pass`` for a whole dh_aimodel run.
+RSS_LIMIT_MIB = 64
+
+#: dh_aimodel's own entry point (bin/dh_aimodel calls the same ``main``), run
+#: in the staged source tree; the run must succeed for the figure to count.
+_DH_MAIN = """
+import sys
+from dh_aimodel.dh import main
+if main([]) != 0:
+    sys.exit("dh_aimodel failed")
+"""
+
+#: Appended to the measured code: print the process's peak RSS in KiB.
+_REPORT_HWM = """
+with open("/proc/self/status", encoding="ascii") as _f:
+    print(next(l for l in _f if l.startswith("VmHWM:")).split()[1])
+"""
+
+
+def _peak_rss_mib(code: str, cwd: Path) -> float:
+    """Run ``python3 -c code`` in ``cwd`` against this tree; its peak RSS in MiB.
+
+    The child reads its own ``VmHWM`` at the end, as in bench/sha256_rss.py
+    (``ru_maxrss`` would carry over the RSS this process had before the
+    fork, which holds a 64 MiB block of random data).
+    """
+    proc = subprocess.run([sys.executable, "-c", code + _REPORT_HWM], cwd=cwd,
+                          env=python_env(cwd.parent), capture_output=True, text=True, check=False)
+    last = proc.stdout.strip().rsplit("\n", 1)[-1]
+    if proc.returncode != 0 or not last.isdigit():
+        raise BenchError(f"python3 -c {code!r} exited {proc.returncode}: "
+                         f"{proc.stderr.strip()[-500:]}")
+    return int(last) / 1024
+
+
+@benchmark("dh-rss-2g", target=extra_at_most(RSS_LIMIT_MIB, "MiB"))
+def dh_rss_2g(ctx: Context) -> Measurement:
+    """Peak RSS of dh_aimodel checking a package with a 2 GiB model vs ``python3 -c pass``.
+
+    The whole run (listing packages, scanning, hashing with its threads,
+    classifying, checking debian/copyright, writing README.aimodel), its
+    high-water RSS read by the process itself at the end; the baseline is an
+    idle interpreter measured the same way.  A regression that reads a model
+    whole shows up as the model's size.
+    """
+    need_tool("dh_listpackages", "debhelper")
+    size = ctx.size(2 * GiB, 256 * MiB)
+    model = ctx.data_file("large.bin", size)
+    digest = _sha256(model)
+    tree = _stage(ctx, model, digest, "rss")
+    base = _peak_rss_mib("pass", tree)
+    ours = _peak_rss_mib(_DH_MAIN, tree)
+    readme = tree / "debian/bench-data/usr/share/doc/bench-data/README.aimodel"
+    if digest not in readme.read_text(encoding="utf-8"):
+        raise BenchError(f"{readme} does not list the model's sha256 {digest}")
+    return Measurement(ours=ours, baseline=base, unit="MiB", baseline_label="python3",
+                       ratio=ours / base,
+                       details={"model_bytes": size, "extra_MiB": ours - base})
+
+
+def _sha256(path: Path) -> str:
+    """The model's digest for the declaration, from hashlib (not the code measured)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()

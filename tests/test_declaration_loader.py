@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import random
 import textwrap
+from pathlib import Path
 
 import pytest
+import yaml
 
+from dh_aimodel import declaration_loader
 from dh_aimodel.declaration_loader import load_text
 from dh_aimodel.errors import DeclarationError
 from dh_aimodel.packaging import BinaryPackage, PackagingFacts
@@ -275,3 +280,105 @@ def test_yaml_1_2_scalars(field, value, message):
     if field != "copyright":
         text += "    copyright: me\n"
     assert any(message in p for p in problems(text)), problems(text)
+
+
+# -- libyaml and PyYAML's own parser give the same results -------------------------
+
+EXAMPLE_TEXTS = [p.read_text("utf-8") for p in sorted(
+    (Path(__file__).resolve().parent.parent / "examples").glob("*/debian/aimodel.yaml"))]
+
+#: What mutations insert: YAML's indicators, the characters the two parsers
+#: treat differently, and whole tokens (indentation, tags, anchors, scalars).
+_INSERTS = (list(":- \n\"'[]{}#&*!|>%@`,?.\\0a\té\r\ufeff\x85\x00")
+            + [": ", "- ", "\n  ", "\n- ", " #", "? ", "!!str ", "&a ", "*a", "<<: ", "---\n",
+               "%YAML 1.2\n", "|-\n", ">#", "~", "yes", "0x1F", "2001-12-14"])
+
+
+def _mutants(count: int, seed: int) -> list[str]:
+    """``count`` declarations with 1 to 4 characters or tokens inserted, deleted or replaced."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        chars = list(rng.choice(EXAMPLE_TEXTS + [GOOD]))
+        for _ in range(rng.randint(1, 4)):
+            pos = rng.randrange(len(chars))
+            op = rng.random()
+            if op < 0.5:
+                chars[pos:pos] = list(rng.choice(_INSERTS))
+            elif op < 0.75:
+                del chars[pos]
+            else:
+                chars[pos:pos + 1] = list(rng.choice(_INSERTS))
+        out.append("".join(chars))
+    return out
+
+
+def _outcome(text: str) -> object:
+    """What load_text makes of ``text``: the declaration, or every problem it reports."""
+    try:
+        return load_text(text)
+    except DeclarationError as exc:
+        return [str(p) for p in exc.problems]
+
+
+def test_typical_declarations_take_libyaml():
+    """The speed-up must not silently vanish: plain declarations are read by libyaml."""
+    assert declaration_loader._CYaml12Loader is not None  # python3-yaml is built with libyaml
+    for text in EXAMPLE_TEXTS + [GOOD]:
+        assert not declaration_loader._pyyaml_only(text)
+
+
+@pytest.mark.parametrize("text", EXAMPLE_TEXTS + [GOOD])
+def test_libyaml_composes_the_same_nodes_at_the_same_positions(text: str):
+    def shape(node: yaml.Node) -> object:
+        mark = (node.start_mark.line, node.start_mark.column)
+        if isinstance(node, yaml.ScalarNode):
+            return node.tag, mark, node.value
+        if isinstance(node, yaml.SequenceNode):
+            return node.tag, mark, [shape(n) for n in node.value]
+        return node.tag, mark, [(shape(k), shape(v)) for k, v in node.value]
+
+    fast = yaml.compose(text, Loader=declaration_loader._CYaml12Loader)
+    assert shape(fast) == shape(yaml.compose(text, Loader=declaration_loader.Yaml12Loader))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_libyaml_and_pyyaml_give_the_same_outcome(seed: int,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    """Same declaration or same messages, on broken input too (errors are PyYAML's)."""
+    texts = _mutants(100, seed)
+    fast = [_outcome(t) for t in texts]
+    monkeypatch.setattr(declaration_loader, "_CYaml12Loader", None)
+    for text, got in zip(texts, fast):
+        assert got == _outcome(text), text
+
+
+@pytest.mark.parametrize("construct", [
+    "    notes: >#-\n      text\n",  # libyaml accepts a comment run into the header
+    "    notes:\tx\n",              # a tab
+    "x-a: {b?: c}\n",              # "?" in a flow collection: PyYAML ends the key there
+])
+def test_constructs_where_libyaml_differs_go_to_pyyaml(construct: str,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    """Each of these is read otherwise by libyaml (checked here), so PyYAML reads it."""
+    text = MODEL + construct
+    assert declaration_loader._pyyaml_only(text)
+    expected = _outcome(text)
+    assert yaml.compose(text, Loader=declaration_loader._CYaml12Loader) is not None
+    monkeypatch.setattr(declaration_loader, "_CYaml12Loader", None)
+    assert _outcome(text) == expected
+    with pytest.raises(yaml.YAMLError):
+        yaml.compose(text, Loader=declaration_loader.Yaml12Loader)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_was(enabled: bool):
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        load_text(GOOD)
+        with pytest.raises(DeclarationError):
+            load_text("format: 1\nmodels: []\n")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
