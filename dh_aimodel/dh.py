@@ -136,10 +136,18 @@ def _log(package: str) -> list[str]:
 
 
 def _write_log(packages: Iterable[str]) -> None:
-    """Log the run as Dh_Lib does, so --remaining-packages works in override targets."""
+    """Log the run as Dh_Lib does, so --remaining-packages works in override targets.
+
+    An append, as Dh_Lib's: the log is shared with every other dh_* command.
+    """
+    from .atomic import write_error
+
     for package in packages:
-        with open(_logfile(package), "a", encoding="utf-8") as fh:
-            fh.write(f"{PROG}\n")
+        try:
+            with open(_logfile(package), "a", encoding="utf-8") as fh:
+                fh.write(f"{PROG}\n")
+        except OSError as exc:
+            raise write_error(str(_logfile(package)), exc) from exc
 
 
 # -- the run --------------------------------------------------------------------
@@ -262,28 +270,64 @@ def scan(build_dir: Path) -> list["InstalledFile"]:
 
     Only :data:`~dh_aimodel.formats.SNIFF_BYTES` bytes of each file are read;
     symbolic links and DEBIAN/ (control data, not payload) are skipped.
+
+    It runs on every file of every package (tens of thousands with a library
+    or its documentation), so the loop stays on strings and raw file
+    descriptors: one ``lstat``, ``open``, ``read`` and ``close`` per file
+    and no :class:`~pathlib.Path` objects, which cost more than the system
+    calls (bench/bench_scan.py).
     """
+    from stat import S_ISREG
+
     from .buildcheck import InstalledFile
     from .formats import SNIFF_BYTES, looks_like_model, sniff
 
+    root = os.fspath(build_dir)
+    prefixes = {root: ""}  # directory as os.walk names it -> its path below root, with "/"
     found = []
-    for top, dirs, files in os.walk(build_dir):
-        here = Path(top)
-        if here == build_dir:
+    for top, dirs, files in os.walk(root):
+        if top == root:
             dirs[:] = [d for d in dirs if d != "DEBIAN"]
         dirs.sort()
+        prefix = prefixes.pop(top)
+        for d in dirs:
+            prefixes[os.path.join(top, d)] = f"{prefix}{d}/"
+        base = os.path.join(top, "")
         for name in sorted(files):
-            path = here / name
-            if path.is_symlink() or not path.is_file():
-                continue
+            path = base + name
             try:
-                with open(path, "rb") as fh:
-                    head = fh.read(SNIFF_BYTES)
-            except OSError:
-                head = b""  # unreadable: judged by its name; hashing reports the error
-            found.append(InstalledFile(path.relative_to(build_dir).as_posix(),
-                                       looks_like_model(head, name), sniff(head, name)))
+                if not S_ISREG(os.lstat(path).st_mode):
+                    continue
+            except OSError:  # gone since it was listed
+                continue
+            head = _head(path, SNIFF_BYTES)
+            # looks_like_model is "sniff recognises it, or a model-only
+            # extension": sniff once more only for the few that are models.
+            is_model = looks_like_model(head, name)
+            found.append(InstalledFile(prefix + name, is_model,
+                                       sniff(head, name) if is_model else None))
     return found
+
+
+def _head(path: str, size: int) -> bytes:
+    """The first ``size`` bytes of a file; b"" when unreadable (judged by its name,
+    and hashing reports the error)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return b""
+    try:
+        head = os.read(fd, size)
+        while 0 < len(head) < size:  # a short read before the end (network file systems)
+            more = os.read(fd, size - len(head))
+            if not more:
+                break
+            head += more
+        return head
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, tuple[str, ...]]:
@@ -362,31 +406,46 @@ def _install(r: _PackageRun, declaration: "Declaration", classification: "Classi
     lines = override_lines(load_overrides()["binary"], r.name, [v.path for v in r.verified])
     if lines:
         target = r.build_dir / "usr/share/lintian/overrides" / r.name
-        existing = target.read_text(encoding="utf-8") if target.is_file() else ""
+        existing = _read_output(target)
         merged = merge_overrides(existing, lines)
         if merged != existing:
             write(target, merged.encode("utf-8"), options, out)
 
     area = r.verdict.area or "none"
     path = Path("debian") / f"{r.name}.substvars"
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    existing = _read_output(path)
     new = substvars.merge(existing, substvars.values(area, [m.name for m in r.models]))
     if new != existing:
         write(path, new.encode("utf-8"), options, out)
+
+
+def _read_output(path: Path) -> str:
+    """An output file dh_aimodel merges into (another helper may have written
+    it), or "" when there is none yet."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackagingError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}; "
+                             "dh_aimodel merges its lines into this file, so it must be a "
+                             "readable UTF-8 file") from exc
 
 
 def write(path: Path, data: bytes, options: DhOptions, out: Output) -> None:
     """Write one output atomically (:mod:`dh_aimodel.atomic`), mode 0644.
 
     A reader (or a crash) never sees half a file, and a second identical run
-    leaves identical bytes.  Under --no-act only the verbose line is printed.
+    leaves identical bytes.  A read-only tree or a full disk is a one-line
+    :class:`~dh_aimodel.errors.WriteError` naming the file, which is left as
+    it was.  Under --no-act only the verbose line is printed.
     """
-    from .atomic import write_atomic
+    from .atomic import make_dirs, write_atomic
 
     out.verbose(f"write {path}" + (" (--no-act: not written)" if options.no_act else ""))
     if options.no_act:
         return
-    path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+    make_dirs(path.parent, mode=0o755)
     write_atomic(path, data, mode=0o644)
 
 
@@ -421,17 +480,16 @@ def merge_overrides(existing: str, lines: Iterable[tuple[str, str]]) -> str:
     """Append overrides to what dh_lintian installed, never duplicating one.
 
     dh_lintian overwrites the file, so dh_aimodel runs after it and appends;
-    an override already present (compared with whitespace collapsed) is not
-    added again, nor is its justification, so a second run changes nothing.
+    an override the file already has, read as Lintian reads it
+    (:func:`dh_aimodel.overrides.covered`), is not added again, nor is its
+    justification, so a second run changes nothing.
     """
-    present = {" ".join(line.split()) for line in existing.splitlines()
-               if line.strip() and not line.lstrip().startswith("#")}
+    from .overrides import covered
+
     text = existing if not existing or existing.endswith("\n") else existing + "\n"
     for comment, line in lines:
-        key = " ".join(line.split())
-        if key in present:
+        if covered(text, line):
             continue
-        present.add(key)
         if comment and comment != "#":
             text += comment + "\n"
         text += line + "\n"

@@ -68,6 +68,15 @@ class BuildCheckError(AimodelError):
     """dh_aimodel found the built package inconsistent with the declaration."""
 
 
+class WriteError(AimodelError):
+    """An output could not be written (read-only tree, full disk, quota).
+
+    Raised by :mod:`dh_aimodel.atomic` with the file and the system's reason;
+    the file it was to replace is left as it was, so the fix is to make room
+    (or make the tree writable) and run the command again.
+    """
+
+
 class UsageError(AimodelError):
     """The command line itself is wrong (unknown option, policy or path)."""
 

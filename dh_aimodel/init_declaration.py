@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from .errors import Pos, Problem
+from .errors import AimodelError, Pos, Problem
 from .packaging import PackagingFacts
 
 if TYPE_CHECKING:
@@ -443,9 +443,21 @@ def find_todos(text: str, filename: str) -> list[Problem]:
 
 
 def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
-    """Files under ``root`` that look like models (debian/ and VCS directories skipped)."""
+    """Files under ``root`` that look like models (debian/ and VCS directories skipped).
+
+    A file that disappears before its head is read is simply not there; one
+    found to be a model that then cannot be hashed or sniffed (removed or
+    changed while the tree was scanned) is an :class:`AimodelError` naming
+    it, since the declaration would describe a tree that no longer exists.
+    """
     from .formats import SNIFF_BYTES, looks_like_model, read_metadata, sniff_file
     from .hashing import sha256_files
+    from .sourcetree import display_name
+
+    def unreadable(path: Path, exc: OSError) -> AimodelError:
+        return AimodelError(f"{display_name(path)}: cannot read: {exc.strerror or exc}; it "
+                            "was found as a model a moment before (is something changing "
+                            "the tree?); nothing was written")
 
     candidates: list[Path] = []
     for directory, dirs, files in os.walk(root):
@@ -468,8 +480,11 @@ def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
     for path in candidates:
         digest = digests[path]
         if isinstance(digest, OSError):
-            raise digest
-        fmt = sniff_file(path) or _extension_format(path.name)
+            raise unreadable(path, digest)
+        try:
+            fmt = sniff_file(path) or _extension_format(path.name)
+        except OSError as exc:
+            raise unreadable(path, exc) from exc
         licence = None
         if fmt:
             try:

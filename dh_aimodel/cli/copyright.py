@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             f"a/{COPYRIGHT}" if old is not None else "/dev/null", f"b/{COPYRIGHT}"))
         return 1
     if old != new:
-        write_atomic(tree.root / COPYRIGHT, new)
+        write_atomic(tree.root / COPYRIGHT, new, name=str(COPYRIGHT))
         print(f"aimodel: {'updated' if old is not None else 'created'} {COPYRIGHT}",
               file=sys.stderr)
     return 0

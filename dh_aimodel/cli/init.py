@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         fallback = facts.source if facts else root.resolve().name
         skeleton = from_tree(scan_tree(root, args.jobs), facts, fallback)
     text = render_skeleton(skeleton, name, facts)
-    write_atomic(target, text)
+    write_atomic(target, text, name=name)
     todos = find_todos(text, name)
     models = len(skeleton.models)
     print(f"{name}: written ({models} model{'s' if models != 1 else ''}, {len(todos)} "

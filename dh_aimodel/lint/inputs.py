@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, Iterator
@@ -127,10 +127,14 @@ def source_target(root: Path) -> Target:
                                              spec.sha256, matched, m.format, m.license,
                                              matched or (spec.path,)))
     models: dict[str, tuple[str | None, object, object]] = {}
+    gone: set[str] = set()  # removed since they were listed: missing, not unchecked
     for rel in tree_files:
         try:
             with open(root / rel, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
+        except FileNotFoundError:
+            gone.add(rel)
+            continue
         except OSError:
             continue
         if not looks_like_model(head, PurePosixPath(rel).name):
@@ -143,8 +147,11 @@ def source_target(root: Path) -> Target:
         models[rel] = (fmt, metadata, _scan_pickles(root / rel, rel, fmt, metadata))
     to_hash = set(models) | {p for d in declared if d.sha256 for p in d.matched}
     digests = sha256_files([root / p for p in sorted(to_hash)])
+    gone |= {p for p in to_hash if isinstance(digests.get(root / p), FileNotFoundError)}
+    declared = [replace(d, matched=tuple(p for p in d.matched if p not in gone))
+                for d in declared]
     files = []
-    for rel in sorted(to_hash):
+    for rel in sorted(to_hash - gone):
         fmt, metadata, pickle = models.get(rel, (None, None, None))
         digest = digests.get(root / rel)
         files.append(ScannedFile(rel, rel in models, fmt, metadata, pickle,  # type: ignore[arg-type]
