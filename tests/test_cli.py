@@ -163,3 +163,31 @@ def test_declaration_file_alone_has_no_source(capsys, tmp_path):
 def test_usage_errors_exit_2(capsys):
     assert main(["classify", "--format", "xml"]) == 2
     assert main([]) == 2
+
+
+def test_a_closed_pipe_is_not_a_traceback(monkeypatch, capsys) -> None:
+    """``aimodel lint --list-tags | head -1``: the reader is gone before we finish."""
+    import os
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stdout = open(write_end, "w", buffering=1, encoding="utf-8")  # noqa: SIM115
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert main(["lint", "--list-tags"]) == 141
+    assert capsys.readouterr().err == ""
+    stdout.write("x\n")  # stdout now leads to /dev/null: the final flush cannot fail
+    stdout.close()
+
+
+def test_an_unexpected_os_error_is_one_line(monkeypatch, capsys) -> None:
+    from dh_aimodel.cli import lint as lint_command
+
+    def broken(args):
+        raise PermissionError(13, "Permission denied", "debian/somewhere")
+
+    monkeypatch.setattr(lint_command, "run", broken)
+    assert main(["lint", "."]) == 1
+    assert capsys.readouterr().err == "aimodel: error: debian/somewhere: Permission denied\n"
+    with pytest.raises(PermissionError):
+        main(["--debug", "lint", "."])
