@@ -67,6 +67,19 @@ def test_unknown_weights_licence_is_not_free():
     assert "not in the licence knowledge base" in v["m"].reasons[0].text
 
 
+@pytest.mark.parametrize("license, text", [
+    ("CC-BY-NC-4.0",
+     "weights licence CC-BY-NC-4.0 is not DFSG-free: non-commercial use only (DFSG 6)"),
+    ("MIT AND CC-BY-NC-4.0",
+     "weights licence CC-BY-NC-4.0 is not DFSG-free: non-commercial use only (DFSG 6)"),
+    ("LicenseRef-Mystery", "weights licence LicenseRef-Mystery is not known to be DFSG-free: "
+                           "LicenseRef-Mystery is not in the licence knowledge base"),
+])
+def test_weights_licence_reason_names_the_licence_once(license, text):
+    v, _ = verdicts(decl(model(license=license)))
+    assert [r.text for r in v["m"].reasons] == [text]
+
+
 def test_licenseref_verdict_from_the_declaration():
     tail = "licenses:\n  LicenseRef-Ours: {dfsg: free, reason: reviewed}\n"
     v, _ = verdicts(decl(model(license="LicenseRef-Ours"), tail=tail))

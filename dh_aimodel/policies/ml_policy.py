@@ -9,7 +9,7 @@ them in one go.
 from __future__ import annotations
 
 from ..declaration import Model
-from ..licenses import judge as judge_license
+from ..licenses import LicenseJudgement, judge as judge_license
 from . import Area, Context, ModelClass, ModelVerdict, Policy, Reason, worst_class
 
 NAME = "ml-policy"
@@ -37,14 +37,25 @@ def _weights(model: Model, context: Context) -> list[tuple[ModelClass, Reason]]:
             "the declaration says the weights may not be redistributed (distributable: false)")))
     elif judgement.verdict == "undistributable":
         failures.append(("undistributable", Reason(
-            "ml-policy/undistributable", DERIVED,
-            f"weights licence {model.license} forbids redistribution: "
-            + "; ".join(judgement.reasons))))
+            "ml-policy/undistributable", DERIVED, _weights_licence(model, judgement))))
     if judgement.verdict != "free":
         failures.append(("non-free", Reason(
-            "ml-policy/free-model-1", ML,
-            f"weights licence {model.license} is not DFSG-free: " + "; ".join(judgement.reasons))))
+            "ml-policy/free-model-1", ML, _weights_licence(model, judgement))))
     return failures
+
+
+def _weights_licence(model: Model, judgement: LicenseJudgement) -> str:
+    """Why the weights licence fails, as one sentence.
+
+    The knowledge base's reasons already name the licence (or the part of an
+    expression) they are about, e.g. ``CC-BY-NC-4.0 is not DFSG-free:
+    non-commercial use only (DFSG 6)``; only an unknown licence needs the
+    declared expression and the verdict spelled out.
+    """
+    why = "; ".join(judgement.reasons)
+    if judgement.verdict == "unknown":
+        return f"weights licence {model.license} is not known to be DFSG-free: {why}"
+    return f"weights licence {why}"
 
 
 def _data(model: Model, context: Context) -> list[Reason]:
