@@ -184,9 +184,19 @@ class _Reader:
             return None
         return list(node.value)
 
-    @staticmethod
-    def extras(keys: dict[str, yaml.Node]) -> MappingProxyType:
-        return MappingProxyType({k: _plain(v) for k, v in keys.items() if k.startswith("x-")})
+    def extras(self, keys: dict[str, yaml.Node]) -> MappingProxyType:
+        """The ``x-`` keys, kept as opaque data; a value no safe loader can build
+        (``!!python/object``, a local ``!tag``) is an error at its position."""
+        out = {}
+        for key, node in keys.items():
+            if key.startswith("x-"):
+                try:
+                    out[key] = _plain(node)
+                except yaml.YAMLError as exc:
+                    problem = getattr(exc, "problem", None) or str(exc)
+                    self.error(node, f"{key}: {' '.join(str(problem).split())}; accepted: "
+                                     "any plain YAML value without tags")
+        return MappingProxyType(out)
 
     # -- scalars ----------------------------------------------------------
 
@@ -270,8 +280,12 @@ class _Reader:
 
 
 def _plain(node: yaml.Node) -> object:
-    """The value of an ``x-`` node, constructed safely, kept as opaque data."""
-    return yaml.load(yaml.serialize(node), Loader=Yaml12Loader)  # noqa: S506 (safe loader)
+    """The value of an ``x-`` node, built by the safe YAML 1.2 constructor."""
+    loader = Yaml12Loader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _model_where(index: int, name: object) -> str:
@@ -311,11 +325,12 @@ class _Loader:
         licenses = self._licenses(keys["licenses"]) if "licenses" in keys else {}
         models = self._models(keys["models"]) if "models" in keys else ()
         self._cross_checks(models)
+        extras = r.extras(keys)
         if r.problems:
             self._raise()
         return d.Declaration(path=r.filename, format=fmt or 1, models=models,
                              policy=policy, licenses=MappingProxyType(licenses),
-                             extras=r.extras(keys))
+                             extras=extras)
 
     def _raise(self) -> None:
         raise DeclarationError(problems=tuple(sorted(self.r.problems,

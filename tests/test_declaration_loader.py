@@ -262,8 +262,18 @@ def test_package_required_with_several_binaries_and_defaulted_with_one():
 
 
 def test_x_keys_are_kept():
-    d = load_text(MODEL + "x-top: 1\n")
-    assert d.extras == {"x-top": 1}
+    d = load_text(MODEL + "x-top: 1\nx-map: {a: [yes, ~]}\nx-bare-tag: !\n")
+    assert d.extras == {"x-top": 1, "x-map": {"a": ["yes", None]}, "x-bare-tag": None}
+
+
+def test_x_keys_with_tags_no_safe_loader_builds_are_errors_not_tracebacks():
+    lines = MODEL.count("\n")
+    found = problems(MODEL + "x-evil: !!python/object/apply:os.system [true]\n"
+                             "x-mine: !local 3\n")
+    assert [f.split(": ", 2)[:2] for f in found] == [
+        [f"debian/aimodel.yaml:{lines + 1}:9", "x-evil"],
+        [f"debian/aimodel.yaml:{lines + 2}:9", "x-mine"]]
+    assert all(f.endswith("; accepted: any plain YAML value without tags") for f in found)
 
 
 @pytest.mark.parametrize("field, value, message", [
