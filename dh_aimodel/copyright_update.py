@@ -296,8 +296,11 @@ def plan(declaration: "Declaration", facts: "PackagingFacts | None",
 # merging into the file
 
 def _parse(text: str, display: str) -> "Copyright":
-    from debian.copyright import Copyright, Error, NotMachineReadableError
+    from .pydebian import copyright
 
+    module = copyright()
+    Copyright, Error, NotMachineReadableError = (
+        module.Copyright, module.Error, module.NotMachineReadableError)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -317,9 +320,9 @@ def _set_if_changed(paragraph, attribute: str, raw: str) -> None:
 
 
 def _formatted(text: str) -> str:
-    from debian.copyright import format_multiline
+    from .pydebian import copyright
 
-    return format_multiline(text)
+    return copyright().format_multiline(text)
 
 
 def _defined_licenses(copyright: "Copyright") -> set[str]:
@@ -335,7 +338,11 @@ def apply(existing: str | None, the_plan: CopyrightPlan, *,
           text_for: Callable[[str], str] = license_text,
           display: str = "debian/copyright") -> str:
     """The new debian/copyright text: ``existing`` (None: a new file) with the plan merged in."""
-    from debian.copyright import FilesParagraph, License, LicenseParagraph
+    from .pydebian import copyright
+
+    module = copyright()
+    FilesParagraph, License, LicenseParagraph = (
+        module.FilesParagraph, module.License, module.LicenseParagraph)
 
     from .render import render
 

@@ -608,9 +608,9 @@ def check_provenance(text: str, context: Mapping[str, Any]) -> None:
     A template or data slip (an empty continuation line, a stray newline)
     would otherwise ship a document no tool can read.
     """
-    from debian.deb822 import Deb822
+    from .pydebian import deb822
 
-    stanzas = list(Deb822.iter_paragraphs(text.splitlines(keepends=True), use_apt_pkg=False))
+    stanzas = list(deb822().Deb822.iter_paragraphs(text.splitlines(keepends=True), use_apt_pkg=False))
     names = [s.get("Model") for s in stanzas[1:]]
     expected = [m["name"] for m in context["models"]]
     if not stanzas or stanzas[0].get("Package") != context["package"] or names != expected:

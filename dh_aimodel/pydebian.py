@@ -6,9 +6,10 @@ not UTF-8.  dh-aimodel never hands it bytes: control files, copyright files,
 .changes and README.aimodel are decoded as UTF-8 first (Debian Policy 5.1
 requires UTF-8 of them), so the detector is never called.  Importing it costs
 about 20 ms, a fifth of a whole ``aimodel lint X.deb`` run, whose speed is
-measured against Lintian (bench/bench_lint.py).  So the first import of
-python-debian in a process goes through :func:`deb822`, which hides the
-detector modules while ``debian.deb822`` is imported and puts everything back
+measured against Lintian (bench/bench_lint.py).  So dh-aimodel imports
+python-debian's deb822 and copyright modules only through :func:`deb822` and
+:func:`copyright` (tests/test_startup.py checks), which hide the detector
+modules while ``debian.deb822`` is imported and put everything back
 afterwards; a later ``import charset_normalizer`` (requests does one) is an
 ordinary import.
 

@@ -88,3 +88,22 @@ def test_lint_of_a_deb_loads_no_detector_and_no_unneeded_module(built_examples) 
     # build-time and source-tree code stays out of a .deb lint
     assert not loaded & {"dh_aimodel.buildcheck", "dh_aimodel.declaration_loader",
                          "requests", "jinja2", "dh_aimodel.cli.classify"}
+
+
+def test_python_debian_is_imported_through_pydebian_only() -> None:
+    """One first import is enough to load the detector; so every import goes
+    through :mod:`dh_aimodel.pydebian` (type-checking imports excepted)."""
+    import ast
+
+    offenders = []
+    for path in sorted((REPO / "dh_aimodel").rglob("*.py")):
+        if path.name == "pydebian.py":
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        guarded = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and id(node) not in guarded \
+                    and node.module in ("debian.deb822", "debian.copyright"):
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []
