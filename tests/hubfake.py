@@ -21,8 +21,9 @@ It serves the routes huggingface_hub 2.x calls (read from its source:
 
 Faults are queued per URL path and used up one per request: ``"500"``,
 ``"503"``, ``("cut", n)`` (announce the whole length, send ``n`` bytes, close
-the connection), ``"hang"`` (accept and never answer, until the server
-stops), ``"ignore-range"`` (answer 200 with everything), ``"redirect"`` (one
+the connection), ``("stall", n)`` (announce the whole length, send ``n``
+bytes, then send nothing more until the server stops), ``"hang"`` (accept
+and never answer, until the server stops), ``"ignore-range"`` (answer 200 with everything), ``"redirect"`` (one
 extra 302 hop to the same path).  Every request is recorded (method, path,
 headers) for the tests to inspect.
 """
@@ -256,7 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "HEAD":
             return
         count = length
-        if isinstance(fault, tuple) and fault[0] == "cut":
+        if isinstance(fault, tuple) and fault[0] in ("cut", "stall"):
             count = min(int(fault[1]), length)
         if isinstance(data, Path):
             with open(data, "rb") as fh:
@@ -266,6 +267,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data[start:start + count])
         if count < length:
             self.wfile.flush()
+            if fault[0] == "stall":
+                self.fake._stopping.wait(60)
+                self.close_connection = True
+                return
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
 

@@ -174,6 +174,49 @@ def test_stale_partial_file_is_discarded_once(hub, tmp_path, capsys):
     assert (tree / "a.bin").read_bytes() == DATA
 
 
+@pytest.mark.parametrize("fadvise", ["present", "missing"])
+def test_writeback_is_started_step_by_step_from_the_resume_point(hub, tmp_path, capsys,
+                                                                 monkeypatch, fadvise):
+    """Disk writes start every step from where each attempt begins, and change no byte.
+
+    Each request covers at least one new step and the step before it (whose
+    pages are dropped once written).  Without posix_fadvise (macOS) the
+    download is the same, only its final fsync slower.
+    """
+    from dh_aimodel import fetch
+
+    step, resumed_at = 8192, 30001
+    monkeypatch.setattr(fetch, "WRITEBACK_STEP", step)
+    ranges: list[tuple[int, int]] = []
+    if fadvise == "missing":
+        monkeypatch.delattr(os, "posix_fadvise")
+    else:
+        real = os.posix_fadvise
+
+        def record(fd: int, offset: int, length: int, advice: int) -> None:
+            if advice == os.POSIX_FADV_DONTNEED:
+                ranges.append((offset, offset + length))
+            real(fd, offset, length, advice)
+
+        monkeypatch.setattr(os, "posix_fadvise", record)
+    url = hub.add_file("a.bin", DATA)
+    hub.fault("/files/a.bin", ("cut", resumed_at))
+    tree = make_tree(tmp_path, [{"path": "a.bin", "url": url, "sha256": sha(DATA)}])
+    assert run(capsys, "fetch", str(tree))[0] == 0
+    assert hub.seen("/files/a.bin")[-1].headers["Range"] == f"bytes={resumed_at}-"
+    assert (tree / "a.bin").read_bytes() == DATA
+    if fadvise == "present":
+        first = [r for r in ranges if r[1] <= resumed_at]
+        second = [r for r in ranges if r[1] > resumed_at]
+        assert first and second and ranges == first + second
+        for mark, attempt in ((0, first), (resumed_at, second)):
+            for start, end in attempt:
+                assert start == max(0, mark - step)
+                assert end - mark >= step
+                mark = end
+        assert second[-1][1] > len(DATA) - step
+
+
 def test_wrong_checksum_keeps_nothing(hub, tmp_path, capsys):
     url = hub.add_file("a.bin", DATA)
     declared = sha(b"something else")
