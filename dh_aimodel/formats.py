@@ -9,8 +9,11 @@ frozen data out.  It has two jobs.
   declared, so it looks at that prefix only and opens nothing else.
 * :func:`read_metadata` reads the header of one model file (licence,
   producer, the format's own key/value metadata) for reports and the
-  copyright check, and :func:`iter_pickles` hands the pickle streams inside
-  a file to :mod:`dh_aimodel.pickle_scan`.
+  copyright check.
+* :func:`iter_pickles` is the one place that decides which streams of a
+  file are pickles, and hands them to :mod:`dh_aimodel.pickle_scan`; it
+  runs on models and on every other file that :func:`may_hold_pickles`, for
+  a pickle runs code when loaded whether or not the file is a model.
 
 Model files come from upstream and are treated as hostile.  Every length and
 offset they declare is compared with the bytes really left in the file and
@@ -36,7 +39,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, BinaryIO, Final, cast
+from typing import TYPE_CHECKING, BinaryIO, Final, NamedTuple, cast
 
 from .declaration import MODEL_FORMATS
 
@@ -149,8 +152,9 @@ class Metadata:
     ``metadata_props`` keys, ...).  ``license`` is the licence the file
     claims, if any: it is the upstream's word, to be compared with the
     declaration, never trusted on its own.  ``pickles`` names the pickle
-    streams inside the file (zip member names, ``""`` for the file itself)
-    that :func:`iter_pickles` yields for :mod:`dh_aimodel.pickle_scan`.
+    streams that the header shows (zip members named like a pickle, ``.npy``
+    members of objects, ``""`` for the file itself): :func:`iter_pickles`
+    yields these and, tentatively, the members that only their bytes show.
     """
 
     format: str
@@ -178,9 +182,24 @@ PICKLE_OPCODES: Final = frozenset(
 )
 
 _PICKLE_EXTENSIONS: Final = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib"})
-#: Extensions that only ever mean "pickle": there, protocol 0/1 text pickles
-#: and compressed joblib files are recognised too.
+#: Extensions that only ever mean "pickle" and that a model has: there,
+#: protocol 0/1 text pickles and compressed joblib files are models too.
 _PICKLE_ONLY_EXTENSIONS: Final = frozenset({".pkl", ".pickle", ".joblib"})
+#: Names that only ever mean "pickle", for :func:`iter_pickles`: a file or a
+#: zip member so named is walked as a pickle, whatever its first bytes.
+#: ``.dill`` (dill's sessions and closures) is a pickle but not a model name.
+PICKLE_NAMES: Final = (".pkl", ".pickle", ".joblib", ".dill")
+#: Generic data names that loaders and other scanners (picklescan,
+#: modelscan) also read as pickles inside a zip: walked tentatively there.
+_MAYBE_PICKLE_MEMBER_NAMES: Final = (".dat", ".data")
+#: Zips that are code or documents, opened by their own tools and never by a
+#: pickle loader (a wheel or a jar runs code anyway): not looked into for
+#: pickles, which keeps the .deb reader from holding every jar of a Java
+#: package in memory.
+_NOT_PICKLE_ZIPS: Final = frozenset({
+    ".jar", ".war", ".ear", ".aar", ".apk", ".whl", ".egg", ".xpi", ".oxt", ".nupkg",
+    ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".odg", ".epub",
+})
 _ZIP_EXTENSIONS: Final[Mapping[str, str]] = MappingProxyType({
     ".pt": "pytorch-zip", ".pth": "pytorch-zip", ".bin": "pytorch-zip",
     ".ckpt": "pytorch-zip", ".pth.tar": "pytorch-zip", ".pt.tar": "pytorch-zip",
@@ -227,12 +246,58 @@ def _is_compressed_pickle(head: bytes) -> bool:
             and (head[0] << 8 | head[1]) % 31 == 0)
 
 
+def _starts_like_pickle(head: bytes) -> bool:
+    """PROTO 2-5 and a valid opcode: how every pickle of protocol 2 or later
+    starts, and only about one random byte string in 16,000."""
+    return len(head) >= 3 and head[0] == 0x80 and 2 <= head[1] <= 5 and head[2] in PICKLE_OPCODES
+
+
 def _looks_pickled(head: bytes, ext: str) -> bool:
-    if len(head) >= 3 and head[0] == 0x80 and 2 <= head[1] <= 5 and head[2] in PICKLE_OPCODES:
+    """Whether a file is a pickle *model* (see :func:`_file_pickle` for any pickle)."""
+    if _starts_like_pickle(head):
         return ext in _PICKLE_EXTENSIONS
     if ext in _PICKLE_ONLY_EXTENSIONS and head:
         return (head[0] in PICKLE_OPCODES and head[0] != 0x80) or _is_compressed_pickle(head)
     return False
+
+
+def _file_pickle(head: bytes, ext: str) -> bool | None:
+    """Whether a whole file (not a zip, not a .npy) is a pickle: None if not,
+    else whether its walk is *tentative*.
+
+    Under a pickle name (:data:`PICKLE_NAMES`) any first opcode and joblib's
+    compressed framing count, even a PROTO that no pickler writes but the
+    unpickler reads (0, 1).  Under any other name only PROTO 2-5 and a valid
+    opcode do, as protocol 0/1 pickles start with a printable byte that
+    begins text files too.  The walk is sure under a name pickles have (a
+    pickle name or a checkpoint name such as ``.bin``); under another name the
+    bytes may be data that starts so by chance, and the walk is tentative.
+    """
+    if ext in PICKLE_NAMES and head and (
+            head[0] in PICKLE_OPCODES or _is_compressed_pickle(head)):
+        return False
+    if _starts_like_pickle(head):
+        return ext not in _PICKLE_EXTENSIONS
+    return None
+
+
+def may_hold_pickles(head: bytes, name: str) -> bool:
+    """Whether a file may hold a pickle stream, from its first bytes and name.
+
+    Cheap enough for every file of a package, and wider than
+    :func:`looks_like_model`: a zip (other than a code or document archive,
+    :data:`_NOT_PICKLE_ZIPS`), a NumPy array, or a file that
+    :func:`_file_pickle` takes for a pickle.  Used to choose the files whose
+    pickles are scanned for security; it says nothing about being a model.
+    :func:`iter_pickles` then decides which of their streams are pickles.
+
+    >>> may_hold_pickles(b"\\x80\\x04\\x95", "cache.dat"), looks_like_model(b"\\x80\\x04\\x95", "cache.dat")
+    (True, False)
+    """
+    ext = _extension(name)
+    if head[:4] == _ZIP_MAGIC:
+        return ext not in _NOT_PICKLE_ZIPS
+    return head[:6] == _NPY_MAGIC or _file_pickle(head, ext) is not None
 
 
 def _is_safetensors(head: bytes) -> bool:
@@ -308,19 +373,23 @@ def looks_like_model(head: bytes, name: str) -> bool:
     return sniff(head, name) is not None or _extension(name) in EXTENSIONS
 
 
-def sniff_file(path: Path | str) -> str | None:
+def sniff_file(source: Path | str | BinaryIO, name: str | None = None) -> str | None:
     """:func:`sniff` on a file, looking into zips whose name does not tell.
 
-    A zip holding ``*/data.pkl`` is a PyTorch checkpoint whatever its name,
-    one holding only ``.npy`` members is a NumPy archive, one with Keras'
-    ``config.json`` and ``model.weights.h5`` a Keras model.  Only the central
-    directory is read, within the same bounds as :func:`read_metadata`.
+    ``source`` is a path, or a seekable stream (a member of a .deb) whose
+    file name is ``name``.  A zip holding ``*/data.pkl`` is a PyTorch
+    checkpoint whatever its name, one holding only ``.npy`` members is a
+    NumPy archive, one with Keras' ``config.json`` and ``model.weights.h5`` a
+    Keras model.  Only the central directory is read, within the same bounds
+    as :func:`read_metadata`.  The format says what a file is, not whether it
+    is a model (:func:`looks_like_model`, which reads the name and head only).
     """
-    path = Path(path)
-    with open(path, "rb") as f:
+    if name is None:
+        name = Path(cast(str, source)).name
+    with _opened(source) as (f, _size):
         head = f.read(SNIFF_BYTES)
-        found = sniff(head, path.name)
-        if found is not None or head[:4] not in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC):
+        found = sniff(head, name)
+        if found is not None or head[:4] != _ZIP_MAGIC:
             return found
         names = _zip_names(f)
     if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
@@ -1184,20 +1253,38 @@ def _zip_directory_size(f: BinaryIO, size: int) -> tuple[int, int]:
     return count, cd_size
 
 
-def _zip_names(f: BinaryIO) -> list[str]:
-    """Member names of a zip, or [] if it is not a sane zip (for the sniffer)."""
+def _bounded_zip(f: BinaryIO) -> zipfile.ZipFile:
+    """A :class:`zipfile.ZipFile` on ``f``, once its end records show that the
+    central directory is within :data:`ZIP_MAX_MEMBERS` and :data:`HEADER_CAP`.
+
+    Raises :class:`_Bad` for a directory over the caps and whatever
+    :mod:`zipfile` raises for a damaged archive (:func:`_zip_open_errors`).
+    """
     import zipfile
 
-    size = f.seek(0, io.SEEK_END)
+    count, cd_size = _zip_directory_size(f, f.seek(0, io.SEEK_END))
+    if count > ZIP_MAX_MEMBERS:
+        raise _Bad("header-too-large", f"zip declares {count} members, over {ZIP_MAX_MEMBERS}")
+    if cd_size > HEADER_CAP:
+        raise _Bad("header-too-large", f"zip central directory of {cd_size} bytes, over {HEADER_CAP}")
+    f.seek(0)
+    return zipfile.ZipFile(f)
+
+
+def _zip_open_errors() -> tuple[type[BaseException], ...]:
+    """What opening a hostile zip with :func:`_bounded_zip` may raise."""
+    import zipfile
+
+    return (_Bad, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
+            NotImplementedError, struct.error)
+
+
+def _zip_names(f: BinaryIO) -> list[str]:
+    """Member names of a zip, or [] if it is not a sane zip (for the sniffer)."""
     try:
-        count, cd_size = _zip_directory_size(f, size)
-        if count > ZIP_MAX_MEMBERS or cd_size > HEADER_CAP:
-            return []
-        f.seek(0)
-        with zipfile.ZipFile(f) as zf:
+        with _bounded_zip(f) as zf:
             return zf.namelist()
-    except (_Bad, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
-            NotImplementedError, struct.error):
+    except _zip_open_errors():
         return []
 
 
@@ -1215,17 +1302,10 @@ def _zip_open(src: _In, acc: _Acc) -> Iterator[zipfile.ZipFile]:
     escape an extraction directory, archives expanding beyond
     :data:`ZIP_MAX_RATIO` / :data:`ZIP_MAX_EXPANSION`, members overlapping
     each other (the trick of non-recursive zip bombs), duplicate names and
-    encrypted members.  ``*.pkl`` members are added to ``acc.pickles``.
+    encrypted members.  Members with a pickle's name (:data:`PICKLE_NAMES`)
+    are added to ``acc.pickles``.
     """
-    import zipfile
-
-    count, cd_size = _zip_directory_size(src.f, src.size)
-    if count > ZIP_MAX_MEMBERS:
-        raise _Bad("header-too-large", f"zip declares {count} members, over {ZIP_MAX_MEMBERS}")
-    if cd_size > HEADER_CAP:
-        raise _Bad("header-too-large", f"zip central directory of {cd_size} bytes, over {HEADER_CAP}")
-    src.f.seek(0)
-    zf = zipfile.ZipFile(src.f)
+    zf = _bounded_zip(src.f)
     try:
         _check_zip(zf, src.size, acc)
         yield zf
@@ -1251,7 +1331,7 @@ def _check_zip(zf: zipfile.ZipFile, archive_size: int, acc: _Acc) -> None:
                         f"stored bytes, more than the archive's {archive_size}")
         total += info.file_size
         stored += info.compress_size
-        if name.lower().endswith(".pkl"):
+        if name.lower().endswith(PICKLE_NAMES):
             acc.pickles.append(name)
     if total - stored > ZIP_MAX_EXPANSION:
         acc.finding("zip-bomb", f"members expand by {total - stored} bytes, over {ZIP_MAX_EXPANSION}")
@@ -1414,24 +1494,43 @@ class _Broken:
         pass
 
 
-def iter_pickles(source: Path | str | BinaryIO,
-                 name: str | None = None) -> Iterator[tuple[str, BinaryIO]]:
-    """Every pickle stream in a file, as (name, bounded binary stream).
+class PickleStream(NamedTuple):
+    """One pickle stream of a file, as :func:`iter_pickles` hands it out."""
+
+    #: The zip member's name; ``""`` for the file itself.
+    member: str
+    #: A bounded, read-only binary stream positioned at the pickle's start.
+    stream: BinaryIO
+    #: The bytes may be plain data that only starts like a pickle (a tensor
+    #: storage, a ``.dat`` member, a file of a name pickles do not have):
+    #: the scanner then reports only imports known to run code.
+    tentative: bool
+
+
+def iter_pickles(source: Path | str | BinaryIO, name: str | None = None) -> Iterator[PickleStream]:
+    """Every pickle stream of a file: the one place that decides what is a pickle.
 
     ``source`` is a path, or a seekable binary stream (a member of a .deb)
     whose file name, for the extension rules, is ``name``.
 
-    * a zip (PyTorch checkpoint, .npz, ...): each ``*.pkl`` member and each
-      ``.npy`` member holding Python objects, named by member name and read
-      through the decompressor with a :data:`PICKLE_MEMBER_CAP` byte cap;
+    * a zip (a PyTorch checkpoint, a .npz, any other zip): each member named
+      like a pickle (:data:`PICKLE_NAMES`), each ``.npy`` member of Python
+      objects (its data after the header), and, tentatively, each member
+      named ``*.dat``/``*.data`` or starting with ``PROTO`` (as picklescan and
+      modelscan read them), through the decompressor with a
+      :data:`PICKLE_MEMBER_CAP` byte cap.  A member named like a pickle that
+      cannot be read (encrypted, unknown compression) is handed out as a
+      stream failing on first read, for the scanner to report;
     * a ``.npy`` of Python objects: the data after its header;
-    * a pickle (any protocol, legacy PyTorch, joblib plain or compressed
-      with gzip/bzip2/xz/zlib): the file itself, named by the file's name.
+    * any other file that :func:`_file_pickle` takes for a pickle (any
+      protocol, legacy PyTorch, joblib plain or compressed with
+      gzip/bzip2/xz/zlib), as the member ``""``.
 
     Streams are valid only until the iteration advances (the file is closed
     afterwards).  Files that hold no pickle, or whose container cannot be
-    read, yield nothing: :func:`read_metadata` reports why.  Nothing is
-    extracted to disk and nothing is unpickled.
+    read or is over the zip caps, yield nothing: :func:`read_metadata`
+    reports why for model files.  Nothing is extracted to disk and nothing is
+    unpickled.
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -1442,21 +1541,13 @@ def iter_pickles(source: Path | str | BinaryIO,
         yield from _pickles_in(source, name or "")
 
 
-def _pickles_in(f: BinaryIO, name: str) -> Iterator[tuple[str, BinaryIO]]:
-    import zipfile
-
+def _pickles_in(f: BinaryIO, name: str) -> Iterator[PickleStream]:
     head = f.read(SNIFF_BYTES)
     f.seek(0)
-    if head[:4] in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC):
-        size = f.seek(0, io.SEEK_END)
+    if head[:4] == _ZIP_MAGIC:
         try:
-            count, cd_size = _zip_directory_size(f, size)
-            if count > ZIP_MAX_MEMBERS or cd_size > HEADER_CAP:
-                return
-            f.seek(0)
-            zf = zipfile.ZipFile(f)
-        except (_Bad, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError,
-                EOFError, NotImplementedError, struct.error):
+            zf = _bounded_zip(f)
+        except _zip_open_errors():
             return
         with zf:
             yield from _zip_pickles(zf)
@@ -1464,36 +1555,43 @@ def _pickles_in(f: BinaryIO, name: str) -> Iterator[tuple[str, BinaryIO]]:
         hdr = _member_npy_header(f, name)
         if isinstance(hdr, _NpyHeader) and _descr_has_object(hdr.descr):
             size = f.seek(0, io.SEEK_END)
-            yield "", cast(BinaryIO, _Window(f, size - hdr.data_offset, hdr.data_offset))
-    elif _looks_pickled(head, _extension(name)) or (
-            head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5):
+            yield PickleStream("", cast(BinaryIO, _Window(f, size - hdr.data_offset, hdr.data_offset)),
+                               False)
+    else:
+        tentative = _file_pickle(head, _extension(name))
+        if tentative is None:
+            return
         if _is_compressed_pickle(head):
             with _decompressor(head, f) as d:
-                yield "", cast(BinaryIO, _Window(d, PICKLE_MEMBER_CAP))
+                yield PickleStream("", cast(BinaryIO, _Window(d, PICKLE_MEMBER_CAP)), tentative)
         else:
-            yield "", f
+            yield PickleStream("", f, tentative)
 
 
-def _zip_pickles(zf: zipfile.ZipFile) -> Iterator[tuple[str, BinaryIO]]:
+def _zip_pickles(zf: zipfile.ZipFile) -> Iterator[PickleStream]:
+    """The pickle streams among a zip's members (see :func:`iter_pickles`)."""
     import zipfile
     import zlib
 
+    errors = (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError,
+              EOFError, zlib.error)
     npy_checked = 0
     for info in zf.infolist():
         name = info.filename
         lower = name.lower()
-        is_npy = lower.endswith(".npy") and npy_checked < _NPZ_MAX_HEADERS
-        if not (lower.endswith(".pkl") or is_npy):
+        is_npy = lower.endswith(".npy")
+        if info.is_dir() or (is_npy and npy_checked >= _NPZ_MAX_HEADERS):
             continue
-        if info.flag_bits & 1:
-            if not is_npy:
-                yield name, cast(BinaryIO, _Broken(f"{name}: encrypted member"))
+        named = lower.endswith(PICKLE_NAMES)
+        if info.flag_bits & 1:  # read_metadata reports every encrypted member of a model
+            if named:
+                yield PickleStream(name, cast(BinaryIO, _Broken(f"{name}: encrypted member")), False)
             continue
         try:
             member = zf.open(info)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError,
-                OSError, EOFError, zlib.error) as e:
-            yield name, cast(BinaryIO, _Broken(f"{name}: {e}"))
+        except errors as e:
+            if named:
+                yield PickleStream(name, cast(BinaryIO, _Broken(f"{name}: {e}")), False)
             continue
         with member:
             cap = min(info.file_size, PICKLE_MEMBER_CAP)
@@ -1501,11 +1599,19 @@ def _zip_pickles(zf: zipfile.ZipFile) -> Iterator[tuple[str, BinaryIO]]:
                 npy_checked += 1
                 try:
                     hdr = _member_npy_header(cast(BinaryIO, member), name)
-                except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+                except errors:
                     continue
                 if isinstance(hdr, _NpyHeader) and _descr_has_object(hdr.descr):
-                    yield name, cast(BinaryIO, _Window(cast(BinaryIO, member),
-                                                       max(0, cap - hdr.data_offset),
-                                                       hdr.data_offset))
-            else:
-                yield name, cast(BinaryIO, _Window(cast(BinaryIO, member), cap))
+                    yield PickleStream(name, cast(BinaryIO, _Window(
+                        cast(BinaryIO, member), max(0, cap - hdr.data_offset), hdr.data_offset)), False)
+                continue
+            if not named and not lower.endswith(_MAYBE_PICKLE_MEMBER_NAMES):
+                # Any member may be a pickle for a loader of the checkpoint's
+                # own; a storage may start with these two bytes by chance.
+                try:
+                    first = member.peek(2)[:2]
+                except errors:
+                    continue
+                if len(first) < 2 or first[0] != 0x80 or first[1] > 5:
+                    continue
+            yield PickleStream(name, cast(BinaryIO, _Window(cast(BinaryIO, member), cap)), not named)

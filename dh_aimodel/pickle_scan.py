@@ -16,12 +16,15 @@ Why not :func:`pickletools.genops`: it reads each argument into memory, so a
 tensor data of a legacy checkpoint would all be read.  The walk below reads
 at most :data:`STRING_CAP` bytes of an argument and seeks past the rest.
 
-Every pickle of a stream is walked, not only the first: a loader that calls
-``pickle.load`` in a loop runs them all (legacy ``torch.save`` files hold
-five).  Bytes after the first pickle that do not start with ``PROTO``, and
-zip members that only may be pickles, are walked *tentatively*: they may be
-plain data, so a walk that fails there says nothing, and only imports known
-to run code (and imports computed at load time) are reported from them.
+Which streams of a file are pickles is decided in one place,
+:func:`dh_aimodel.formats.iter_pickles`.  Every pickle of a stream is walked,
+not only the first: a loader that calls ``pickle.load`` in a loop runs them
+all (legacy ``torch.save`` files hold five).  Bytes after the first pickle
+that do not start with ``PROTO``, and the streams that ``iter_pickles`` marks
+tentative (zip members and files that only may be pickles), are walked
+*tentatively*: they may be plain data, so a walk that fails there says
+nothing, and only imports known to run code (and imports computed at load
+time) are reported from them.
 
 Bounded in every dimension: opcodes walked (``limit``), bytes of strings
 kept, memo entries, distinct globals.  A limit reached, a malformed or
@@ -33,13 +36,11 @@ the stream.  Nothing here executes, imports or unpickles anything.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import io
 import itertools
 import os
 import re
 import stat
-import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -70,13 +71,6 @@ DEPTH_WARN: Final = 50_000
 TORCH_LEGACY_PICKLES: Final = 5
 #: torch.serialization.MAGIC_NUMBER, the whole first pickle of a legacy file.
 _TORCH_MAGIC: Final = 0x1950A86A20F9469CFC6C
-#: Zip members that loaders and other scanners take for pickles by their name,
-#: besides the ``*.pkl`` members :func:`~dh_aimodel.formats.iter_pickles`
-#: hands out: walked as pickles.
-_PICKLE_MEMBER_SUFFIXES: Final = (".pickle", ".joblib", ".dill")
-#: Generic data names that picklescan and modelscan walk as pickles: walked
-#: tentatively, as are members of any name that start with ``PROTO``.
-_MAYBE_PICKLE_MEMBER_SUFFIXES: Final = (".dat", ".data")
 #: Finding codes a tentative walk keeps: the others only say the bytes were
 #: not a pickle after all.
 _TENTATIVE_CODES: Final = frozenset({"unresolved-global", "incomplete"})
@@ -226,6 +220,7 @@ class PickleReport:
     maintainer must look at; ``dangerous`` is the subset known to run code.
     ``calls``: imported callables the stream invokes (REDUCE, NEWOBJ, INST,
     OBJ).  ``protocol``: the first PROTO seen, None for protocol 0/1.
+    ``streams``: how many streams were walked (0: the file holds no pickle).
     """
 
     globals: tuple[tuple[str, str], ...] = ()
@@ -235,6 +230,7 @@ class PickleReport:
     calls: tuple[tuple[str, str], ...] = ()
     protocol: int | None = None
     opcodes: int = 0
+    streams: int = 0
 
     @property
     def is_safe(self) -> bool:
@@ -789,7 +785,7 @@ class _Scanner:
         return PickleReport(
             globals=tuple(sorted(self.globals)), unsafe=tuple(sorted(unsafe)),
             findings=tuple(self.findings), dangerous=tuple(sorted(set(dangerous))),
-            calls=tuple(sorted(self.calls)), protocol=self.protocol, opcodes=self.ops)
+            calls=tuple(sorted(self.calls)), protocol=self.protocol, opcodes=self.ops, streams=1)
 
 
 def _decimal(arg: object, opname: str, at: int) -> int:
@@ -828,89 +824,20 @@ def scan_file(source: Path | str | BinaryIO, name: str | None = None,
               limit: int = DEFAULT_LIMIT) -> PickleReport:
     """:func:`scan_pickle` on every pickle stream of a file, merged.
 
-    ``source`` is a path or a seekable stream named ``name`` (see
-    :func:`dh_aimodel.formats.iter_pickles`).
-
-    Handles plain pickles of any protocol (PyTorch legacy, joblib, also
-    compressed), PyTorch zip checkpoints (each ``*.pkl`` member) and NumPy
-    object arrays, through :func:`dh_aimodel.formats.iter_pickles`; and the
-    other zip members that a loader or another scanner may take for a
-    pickle (:func:`_other_zip_members`).  Findings from a member carry the
-    member's name.  A file without any pickle gives a ``not-a-pickle``
-    finding.
+    ``source`` is a path or a seekable stream named ``name``.  The streams,
+    and which of them are walked tentatively, are those of
+    :func:`dh_aimodel.formats.iter_pickles`: plain pickles of any protocol
+    (PyTorch legacy, joblib, also compressed), the pickle members of a zip
+    (PyTorch checkpoints, .npz, any zip) and NumPy object arrays.  Findings
+    from a member carry the member's name.  A file without any pickle gives
+    a ``not-a-pickle`` finding and ``streams == 0``.
     """
-    reports: list[tuple[str, PickleReport]] = [
-        (member, scan_pickle(stream, limit)) for member, stream in iter_pickles(source, name)]
-    reports += _other_zip_members(source, limit)
+    reports = [(p.member, scan_pickle(p.stream, limit, tentative=p.tentative))
+               for p in iter_pickles(source, name)]
     if not reports:
         label = name if name is not None else Path(cast(str, source)).name
         return PickleReport(findings=(Finding("not-a-pickle", f"{label}: no pickle stream found"),))
     return merge_reports(reports)
-
-
-def _other_zip_members(source: Path | str | BinaryIO, limit: int) -> list[tuple[str, PickleReport]]:
-    """Reports on the members of a zip that ``iter_pickles`` leaves out but that
-    are, or may be, pickles.
-
-    picklescan and modelscan walk a zip member as a pickle when its name ends
-    in ``.pickle``, ``.joblib``, ``.dill``, ``.dat`` or ``.data``, or when it
-    starts with ``PROTO`` (bytes ``80 00`` to ``80 05``): a checkpoint can
-    carry a pickle that way past a scanner that reads only ``*.pkl``, for a
-    loader of its own to run.  The first three names are pickles; the other
-    members, tensor storages and such, are walked tentatively: a storage may
-    start with those two bytes by chance.  The zip's directory is checked
-    against the same caps as :func:`~dh_aimodel.formats.iter_pickles`
-    before :mod:`zipfile` reads it, and each member is read through a
-    window of at most :data:`~dh_aimodel.formats.PICKLE_MEMBER_CAP` bytes.
-    """
-    import zipfile
-    import zlib
-
-    from .formats import HEADER_CAP, PICKLE_MEMBER_CAP, ZIP_MAX_MEMBERS
-    # Private helpers shared with formats.iter_pickles, so that both readers
-    # open a hostile zip the same bounded way.
-    from .formats import _Bad, _Window, _zip_directory_size
-
-    errors = (_Bad, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
-              ValueError, OSError, EOFError, zlib.error, struct.error)
-    reports: list[tuple[str, PickleReport]] = []
-    with contextlib.ExitStack() as stack:
-        if isinstance(source, (str, Path)):
-            f = cast(BinaryIO, stack.enter_context(open(source, "rb")))
-        else:
-            f = source
-        try:
-            f.seek(0)
-            if f.read(4) != b"PK\x03\x04":
-                return reports
-            count, cd_size = _zip_directory_size(f, f.seek(0, io.SEEK_END))
-            if count > ZIP_MAX_MEMBERS or cd_size > HEADER_CAP:
-                return reports  # reported by formats.read_metadata
-            f.seek(0)
-            zf = stack.enter_context(zipfile.ZipFile(f))
-            infos = zf.infolist()
-        except errors:
-            return reports
-        for info in infos:
-            lower = info.filename.lower()
-            if lower.endswith((".pkl", ".npy")) or info.is_dir() or info.flag_bits & 1:
-                continue  # iter_pickles' members; encrypted ones are reported by read_metadata
-            named = lower.endswith(_PICKLE_MEMBER_SUFFIXES)
-            try:
-                if not named and not lower.endswith(_MAYBE_PICKLE_MEMBER_SUFFIXES):
-                    with zf.open(info) as member:
-                        head = member.read(2)
-                    if len(head) < 2 or head[0] != 0x80 or head[1] > 5:
-                        continue
-                with zf.open(info) as member:
-                    window = cast(BinaryIO, _Window(cast(BinaryIO, member),
-                                                    min(info.file_size, PICKLE_MEMBER_CAP)))
-                    reports.append((info.filename, scan_pickle(window, limit, tentative=not named)))
-            except errors as e:
-                if named:
-                    reports.append((info.filename, PickleReport(findings=(
-                        Finding("unreadable", f"{info.filename}: {e}"),))))
-    return reports
 
 
 def merge_reports(reports: Iterable[tuple[str, PickleReport]]) -> PickleReport:
@@ -921,7 +848,7 @@ def merge_reports(reports: Iterable[tuple[str, PickleReport]]) -> PickleReport:
     calls: set[tuple[str, str]] = set()
     findings: list[Finding] = []
     protocol: int | None = None
-    opcodes = 0
+    opcodes = streams = 0
     for name, report in reports:
         globals_.update(report.globals)
         unsafe.update(report.unsafe)
@@ -931,5 +858,6 @@ def merge_reports(reports: Iterable[tuple[str, PickleReport]]) -> PickleReport:
                         for f in report.findings)
         protocol = protocol if protocol is not None else report.protocol
         opcodes += report.opcodes
+        streams += report.streams
     return PickleReport(tuple(sorted(globals_)), tuple(sorted(unsafe)), tuple(findings),
-                        tuple(sorted(dangerous)), tuple(sorted(calls)), protocol, opcodes)
+                        tuple(sorted(dangerous)), tuple(sorted(calls)), protocol, opcodes, streams)

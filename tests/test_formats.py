@@ -33,6 +33,7 @@ from dh_aimodel.formats import (
     Metadata,
     iter_pickles,
     looks_like_model,
+    may_hold_pickles,
     read_metadata,
     sniff,
     sniff_file,
@@ -618,20 +619,25 @@ def test_zip_duplicates_and_garbage() -> None:
     assert codes(meta_of(b"PK\x03\x04" + bytes(100), "pytorch-zip")) == ["bad-header"]
 
 
-# -- iter_pickles -------------------------------------------------------------------
+# -- iter_pickles: the one place that decides what is a pickle ----------------------
+
+
+def streams(path: Path) -> list[tuple[str, bytes, bool]]:
+    """(member, content, tentative) of every stream iter_pickles hands out."""
+    return [(p.member, p.stream.read(), p.tentative) for p in iter_pickles(path)]
 
 
 def test_iter_pickles_of_a_torch_zip(tmp_path: Path) -> None:
     path = tmp_path / "model.pt"
     path.write_bytes(TORCH_ZIP)
-    found = [(name, stream.read()) for name, stream in iter_pickles(path)]
-    assert found == [("archive/data.pkl", STATE_PKL)]
+    assert streams(path) == [("archive/data.pkl", STATE_PKL, False)]
 
 
 def test_iter_pickles_caps_reads_at_the_member_size(tmp_path: Path) -> None:
     path = tmp_path / "model.pt"
     path.write_bytes(TORCH_ZIP)
-    for _name, stream in iter_pickles(path):
+    for found in iter_pickles(path):
+        stream = found.stream
         assert stream.read(10) == STATE_PKL[:10]
         stream.seek(len(STATE_PKL) - 2)
         assert stream.read(100) == STATE_PKL[-2:]
@@ -645,18 +651,133 @@ def test_iter_pickles_plain_compressed_and_npy(tmp_path: Path) -> None:
     (tmp_path / "o.npy").write_bytes(npy(np.array([{"b": 2}], dtype=object)))
     (tmp_path / "f.npy").write_bytes(npy(np.zeros(3)))
     (tmp_path / "x.safetensors").write_bytes(GOOD_ST)
-    assert [(n, s.read()) for n, s in iter_pickles(tmp_path / "m.bin")] == [("", plain)]
-    assert [(n, s.read()) for n, s in iter_pickles(tmp_path / "m.joblib")] == [("", plain)]
-    found = [(n, s.read(1)) for n, s in iter_pickles(tmp_path / "o.npy")]
-    assert found == [("", b"\x80")]
+    assert streams(tmp_path / "m.bin") == [("", plain, False)]
+    assert streams(tmp_path / "m.joblib") == [("", plain, False)]
+    found = [(p.member, p.stream.read(1), p.tentative) for p in iter_pickles(tmp_path / "o.npy")]
+    assert found == [("", b"\x80", False)]
     assert list(iter_pickles(tmp_path / "f.npy")) == []
     assert list(iter_pickles(tmp_path / "x.safetensors")) == []
+
+
+P4 = pickle.dumps({"a": [1.0]}, protocol=4)
+P0 = pickle.dumps({"a": [1.0]}, protocol=0)
+
+
+@pytest.mark.parametrize(("data", "name", "tentative"), [
+    (P4, "cache.dat", True),            # a pickle by its first bytes only: may be data
+    (P4, "README", True),
+    (P4, "state.dill", False),          # a pickle's name
+    (P4, "pytorch_model.bin", False),   # a checkpoint's name
+    (P0, "state.dill", False),          # protocol 0 under a pickle's name
+    (P0, "cache.dat", None),            # ... and under any other: text starts so too
+    (gzip.compress(P4), "m.dill", False),
+    (gzip.compress(P4), "m.dat", None),
+    (b"\x80\x02\xff" + P4, "x.dat", None),  # 0xff is no opcode
+    (b"\x80\x01}" + P4, "x.dat", None),      # PROTO 1: picklers never write it ...
+    (b"\x80\x01}" + P4, "x.pkl", False),     # ... the unpickler reads it
+    (b"line 1\n", "notes.txt", None),
+])
+def test_iter_pickles_of_a_plain_file(tmp_path: Path, data: bytes, name: str,
+                                      tentative: bool | None) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    found = [(p.member, p.tentative) for p in iter_pickles(path)]
+    assert found == ([] if tentative is None else [("", tentative)])
+    assert may_hold_pickles(data[:SNIFF_BYTES], name) == (tentative is not None)
+
+
+def test_iter_pickles_chooses_zip_members_by_name_and_first_bytes(tmp_path: Path) -> None:
+    members = {
+        "a/x.pkl": P4, "a/x.PICKLE": P0, "a/x.joblib": P4, "a/x.dill": P4,  # pickles by name
+        "a/x.dat": b"plain data", "a/x.data": P4,                            # maybe, by name
+        "a/data/0": b"\x80\x02" + bytes(30),                                 # maybe, by PROTO
+        "a/data/1": bytes(32), "a/README": b"text",                          # no pickles
+        "a/o.npy": npy(np.array([None], dtype=object)), "a/f.npy": npy(np.zeros(2)),
+    }
+    path = tmp_path / "anything.zip"
+    path.write_bytes(zip_bytes(members, zipfile.ZIP_DEFLATED))
+    found = [(p.member, p.tentative) for p in iter_pickles(path)]
+    assert found == [("a/x.pkl", False), ("a/x.PICKLE", False), ("a/x.joblib", False),
+                     ("a/x.dill", False), ("a/x.dat", True), ("a/x.data", True),
+                     ("a/data/0", True), ("a/o.npy", False)]
+    contents = {p.member: p.stream.read() for p in iter_pickles(path)}
+    assert contents["a/x.PICKLE"] == P0 and contents["a/data/0"] == members["a/data/0"]
+    assert meta_of(path.read_bytes(), "pytorch-zip").pickles == (
+        "a/x.pkl", "a/x.PICKLE", "a/x.joblib", "a/x.dill")
+
+
+def _flag_encrypted(data: bytes) -> bytes:
+    """Set the "encrypted" bit of every member (local and central headers)."""
+    out = bytearray(data)
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = out.find(signature)
+        while at >= 0:
+            out[at + flag_at] |= 1
+            at = out.find(signature, at + 4)
+    return bytes(out)
+
+
+def test_iter_pickles_hands_out_unreadable_pickle_members_to_be_reported(tmp_path: Path) -> None:
+    path = tmp_path / "m.pt"
+    path.write_bytes(_flag_encrypted(zip_bytes({"archive/data.pkl": STATE_PKL})))
+    (found,) = iter_pickles(path)
+    assert (found.member, found.tentative) == ("archive/data.pkl", False)
+    with pytest.raises(OSError, match="encrypted"):
+        found.stream.read(1)
+    path.write_bytes(_flag_encrypted(zip_bytes({"archive/blob.dat": P4})))
+    assert list(iter_pickles(path)) == []  # only may be a pickle: nothing to report
 
 
 def test_iter_pickles_of_a_broken_zip_yields_nothing(tmp_path: Path) -> None:
     path = tmp_path / "bad.pt"
     path.write_bytes(b"PK\x03\x04" + bytes(100))
     assert list(iter_pickles(path)) == []
+
+
+def test_iter_pickles_respects_the_zip_directory_caps(tmp_path: Path, monkeypatch) -> None:
+    from dh_aimodel import formats
+
+    path = tmp_path / "m.pt"
+    path.write_bytes(TORCH_ZIP)
+    monkeypatch.setattr(formats, "ZIP_MAX_MEMBERS", 3)
+    assert list(iter_pickles(path)) == []
+    monkeypatch.setattr(formats, "ZIP_MAX_MEMBERS", 4)
+    monkeypatch.setattr(formats, "HEADER_CAP", 100)
+    assert list(iter_pickles(path)) == []
+
+
+def test_iter_pickles_reads_a_deb_member_like_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "checkpoint.zip"
+    path.write_bytes(TORCH_ZIP)
+    from_stream = [(p.member, p.stream.read(), p.tentative)
+                   for p in iter_pickles(io.BytesIO(TORCH_ZIP), "checkpoint.zip")]
+    assert from_stream == streams(path)
+    assert [p.tentative for p in iter_pickles(io.BytesIO(P4), "cache.dat")] == [True]
+
+
+# -- may_hold_pickles: which files are scanned, apart from which are models ------------
+
+
+@pytest.mark.parametrize(("head", "name", "pickles", "model"), [
+    (TORCH_ZIP[:SNIFF_BYTES], "checkpoint.zip", True, False),  # scanned, not a model
+    (TORCH_ZIP[:SNIFF_BYTES], "model.pt", True, True),
+    (TORCH_ZIP[:SNIFF_BYTES], "weights.bundle", True, False),  # any zip but ...
+    (TORCH_ZIP[:SNIFF_BYTES], "lib.jar", False, False),        # ... code and documents
+    (TORCH_ZIP[:SNIFF_BYTES], "docs.odt", False, False),
+    (TORCH_ZIP[:SNIFF_BYTES], "pkg-1.0-py3-none-any.whl", False, False),
+    (TORCH_ZIP[:SNIFF_BYTES], "report.DOCX", False, False),
+    (b"PK\x05\x06" + bytes(18), "empty.zip", False, False),  # no members
+    (P4[:SNIFF_BYTES], "grammar.dat", True, False),
+    (P4[:SNIFF_BYTES], "session.dill", True, False),
+    (P4[:SNIFF_BYTES], "model.pkl", True, True),
+    (npy(np.zeros(2))[:SNIFF_BYTES], "w.npy", True, True),
+    (b"\x89PNG\r\n\x1a\n", "icon.png", False, False),
+    (b"", "empty", False, False),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_may_hold_pickles_is_not_looks_like_model(head: bytes, name: str, pickles: bool,
+                                                  model: bool) -> None:
+    assert may_hold_pickles(head, name) == pickles
+    assert looks_like_model(head, name) == model
 
 
 # -- never raise: property tests ---------------------------------------------------------
@@ -722,11 +843,14 @@ def test_iter_pickles_and_sniff_file_on_mutated_files(tmp_path: Path, case: tupl
     path = tmp_path / name
     path.write_bytes(case[0])
     assert sniff_file(path) in (*FORMATS, None)
-    for _member, stream in iter_pickles(path):
+    found = list(iter_pickles(path))
+    for p in found:
         try:
-            stream.read(1 << 20)
+            p.stream.read(1 << 20)
         except (OSError, EOFError, zipfile.BadZipFile, ValueError):
             pass  # a broken member may fail on read; pickle_scan turns that into a finding
+    if found:  # lint skips what may_hold_pickles rejects: it must not miss a pickle
+        assert may_hold_pickles(case[0][:SNIFF_BYTES], name)
 
 
 def test_state_pickle_is_well_formed() -> None:

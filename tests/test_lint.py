@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import textwrap
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
@@ -434,3 +435,87 @@ def test_deb_members_are_scanned_like_tree_files(tmp_path, name, data):
     assert unsafe == {("aimodel-pickle-unsafe-global", "os.system")}
     assert {(t, c.split(" [")[0]) for t, c in tags(d)
             if t == "aimodel-pickle-unsafe-global"} == unsafe
+
+
+# -- pickles in files that are no model ------------------------------------------------
+
+def _non_model_pickles(marker: Path) -> dict[str, bytes]:
+    """Pickles a Python package may ship beside its model: a cache, a dill
+    session, a checkpoint under a neutral name, a ``.pkl`` led by a PROTO 1
+    that no pickler writes (so no model) but the unpickler reads; and data
+    that is no pickle."""
+    evil = b"\x80\x02" + evil_pickle(marker)  # PROTO 2, then protocol 0 opcodes
+    return {"cache.dat": evil, "session.dill": evil, "checkpoint.zip": torch_zip(data_pkl=evil),
+            "proto1.pkl": b"\x80\x01" + evil_pickle(marker),
+            "clean.dat": pickle.dumps({"a": [1.0]}, 4), "notes.dat": b"(1, 2)\n",
+            "unknown.dat": b"\x80\x02csklearn.svm\nSVC\n)R.",
+            "unknown.dill": b"\x80\x02csklearn.svm\nSVC\n)R."}
+
+
+def _non_model_tags(prefix: str) -> set[tuple[str, str]]:
+    """What lint says of them: unsafe globals, and nothing that makes them models.
+
+    ``unknown.dat`` is a pickle by its first bytes only: walked tentatively, so
+    an import that is merely unknown is not reported from it (a known way to
+    run code is, as from cache.dat).
+    """
+    return {("aimodel-pickle-unsafe-global", f"os.system [{prefix}cache.dat]"),
+            ("aimodel-pickle-unsafe-global", f"os.system [{prefix}session.dill]"),
+            ("aimodel-pickle-unsafe-global", f"os.system [{prefix}checkpoint.zip]"),
+            ("aimodel-pickle-unsafe-global", f"os.system [{prefix}proto1.pkl]"),
+            ("aimodel-pickle-unsafe-global", f"sklearn.svm.SVC [{prefix}unknown.dill]")}
+
+
+def test_a_pickle_that_is_no_model_is_scanned_but_not_declared(tmp_path):
+    from dh_aimodel.lint.inputs import source_target
+
+    pickles = _non_model_pickles(tmp_path / "PWNED")
+    src = clean_tree(tmp_path / "src")
+    for name, data in pickles.items():
+        (src / "lib/demo" / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / "lib/demo" / name).write_bytes(data)
+    assert tags(src, pedantic=True) == _non_model_tags("lib/demo/")
+    files = {f.path: f for f in source_target(src).state.files}
+    assert {p for p, f in files.items() if f.is_model} == {"models/m.safetensors"}
+    assert files["lib/demo/checkpoint.zip"].format == "pytorch-zip"
+    assert "lib/demo/notes.dat" not in files  # no pickle: not read further than its head
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_a_deb_agrees_on_pickles_that_are_no_model(tmp_path):
+    from dh_aimodel.lint.inputs import deb_target
+
+    good = safetensors({"license": "mit"})
+    readme = ("Format-Version: 1\nPackage: demo-data\n\nModel: m\nDelivery: shipped\n"
+              f"License: MIT\nFiles:\n {sha(good)}  usr/share/demo/m.safetensors\n")
+    prefix = "usr/lib/python3/dist-packages/demo/"
+    d = deb(tmp_path / "d.deb", {
+        "usr/share/demo/m.safetensors": good,
+        "usr/share/doc/demo-data/README.aimodel": readme.encode(),
+        **{prefix + name: data for name, data in _non_model_pickles(tmp_path / "PWNED").items()}})
+    assert tags(d, pedantic=True) == _non_model_tags(prefix)  # no aimodel-undeclared-model-file
+    files = {f.path: f for f in deb_target(d).state.files}
+    assert {p for p, f in files.items() if f.is_model} == {"usr/share/demo/m.safetensors"}
+    assert files[prefix + "checkpoint.zip"].format == "pytorch-zip"
+
+
+def test_dh_aimodel_build_check_does_not_call_them_models(tmp_path):
+    """dh_aimodel's undeclared-model check goes by formats.looks_like_model, as
+    lint's does: scanning every pickle for lint must not widen it."""
+    from dh_aimodel.buildcheck import plan
+    from dh_aimodel.declaration_loader import load_text
+    from dh_aimodel.dh import scan
+
+    build = tmp_path / "debian/demo-data"
+    good = safetensors({"license": "mit"})
+    for rel, data in {"usr/share/demo/m.safetensors": good, **{
+            f"usr/lib/python3/dist-packages/demo/{n}": d
+            for n, d in _non_model_pickles(tmp_path / "PWNED").items()}}.items():
+        (build / rel).parent.mkdir(parents=True, exist_ok=True)
+        (build / rel).write_bytes(data)
+    installed = scan(build)
+    assert len(installed) == 9
+    assert [f.path for f in installed if f.is_model] == ["usr/share/demo/m.safetensors"]
+    declaration = load_text("format: 1\nmodels:\n" + textwrap.indent(model_yaml(digest=sha(good)), "  "))
+    assert plan(declaration, "demo-data", "debian/demo-data", installed,
+                {"models/m.safetensors": ()}).problems == ()

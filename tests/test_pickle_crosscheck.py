@@ -194,7 +194,8 @@ def corpus() -> list[Case]:
     """The cross-check files, benign first.
 
     Names carry extensions that lint, picklescan and modelscan all read, so
-    that a disagreement is about content, except for the :data:`KNOWN_GAPS`.
+    that a disagreement is about content; :data:`NOT_MODELS` are read by lint
+    as pickles, not as models.
     """
     import builtins
     import code
@@ -375,25 +376,20 @@ def corpus() -> list[Case]:
     add("objects_evil.npz", "malicious", "inside a NumPy object array",
         npz(w=np.arange(3), o=objects(Reduce(system, "id"))))
 
-    # known gaps: files aimodel lint does not take for models (see KNOWN_GAPS) --------------
-    add("pickle_member_evil.npz", "malicious", "files aimodel lint does not scan", _zip(
-        {"w.npy": npy(np.arange(3)), "extra.pickle": evil4}))
-    add("checkpoint_evil.zip", "malicious", "files aimodel lint does not scan", torch_zip(evil2))
-    add("pickle_evil.dat", "malicious", "files aimodel lint does not scan", evil2)
-    add("pickle_evil.dill", "malicious", "files aimodel lint does not scan", evil4)
+    # pickles where lint once looked only for models: files that are no model, and a
+    # member of a model zip that is neither *.pkl nor *.npy -------------------------------
+    odd = "pickles in non-model files or odd zip members"
+    add("pickle_member_evil.npz", "malicious", odd,
+        _zip({"w.npy": npy(np.arange(3)), "extra.pickle": evil4}))
+    add("checkpoint_evil.zip", "malicious", odd, torch_zip(evil2))
+    add("pickle_evil.dat", "malicious", odd, evil2)
+    add("pickle_evil.dill", "malicious", odd, evil4)
     return cases
 
 
-#: Files picklescan or modelscan flag and ``aimodel lint`` does not scan at all:
-#: lint/inputs.py scans only files that formats.sniff() takes for models, and
-#: pickle streams of zips that formats.read_metadata() lists.  Not fixable in
-#: pickle_scan.py; the xfail test below fails (strict) once they are fixed.
-KNOWN_GAPS: dict[str, str] = {
-    "pickle_member_evil.npz": "formats lists only *.pkl and object *.npy members of a zip as pickles",
-    "checkpoint_evil.zip": "formats.sniff() takes a .zip for no model, whatever its members",
-    "pickle_evil.dat": "formats.sniff() takes a pickle for a model only by its extension",
-    "pickle_evil.dill": "formats.sniff() takes a pickle for a model only by its extension",
-}
+#: Files of the corpus that are pickles but no model (formats.looks_like_model):
+#: scanned all the same, never reported as models.
+NOT_MODELS = frozenset({"checkpoint_evil.zip", "pickle_evil.dat", "pickle_evil.dill"})
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -452,16 +448,23 @@ def modelscan_flags(root: Path) -> set[str]:
     return {Path(issue["source"].split(":", 1)[0]).name for issue in report["issues"]}
 
 
-def lint_verdicts(path: Path, prefix: str) -> Verdicts:
-    """For each file under ``prefix``, the lint tags that say "do not load this"."""
+#: The lint tags that say "do not load this".
+UNSAFE_TAGS = frozenset({"aimodel-pickle-unsafe-global", "aimodel-malformed-model-file"})
+
+
+def lint_tags(path: Path, prefix: str) -> Verdicts:
+    """For each file under ``prefix``, every lint tag about it."""
     out: dict[str, set[str]] = collections.defaultdict(set)
     for result in lint(path):
         tag, context = result.diagnostic.tag, result.diagnostic.context
-        if tag in ("aimodel-pickle-unsafe-global", "aimodel-malformed-model-file"):
-            where = context.rsplit(" [", 1)[-1].rstrip("]")
-            if where.startswith(prefix):
-                out[where[len(prefix):]].add(tag)
+        where = context.rpartition("[")[2].rstrip("]")  # "os.system [path]" or "[path]"
+        if where.startswith(prefix):
+            out[where[len(prefix):]].add(tag)
     return {name: frozenset(tags) for name, tags in out.items()}
+
+
+def _unsafe(tags: Verdicts) -> Verdicts:
+    return {name: t & UNSAFE_TAGS for name, t in tags.items() if t & UNSAFE_TAGS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,9 +472,19 @@ class Results:
     cases: list[Case]
     picklescan: set[str]
     modelscan: set[str] | None  # None: not installable on this Python
-    deb: Verdicts
-    tree: Verdicts
+    deb_tags: Verdicts
+    tree_tags: Verdicts
     versions: dict[str, str]
+
+    @property
+    def deb(self) -> Verdicts:
+        """Our "do not load" tags per file of the .deb."""
+        return _unsafe(self.deb_tags)
+
+    @property
+    def tree(self) -> Verdicts:
+        """Our "do not load" tags per file of the source tree."""
+        return _unsafe(self.tree_tags)
 
     def ours(self, name: str) -> str:
         """Our verdict on one file in words: ``unsafe``, ``malformed`` or ``clean``."""
@@ -515,8 +528,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
     d = deb(base / "corpus.deb", {f"usr/share/p/{c.name}": c.data for c in cases})
     src = tree(base / "src", {f"models/{c.name}": c.data for c in cases},
                model_yaml("models/*", None, fmt="other"))
-    return Results(cases, theirs_p, theirs_m, lint_verdicts(d, "usr/share/p/"),
-                   lint_verdicts(src, "models/"),
+    return Results(cases, theirs_p, theirs_m, lint_tags(d, "usr/share/p/"), lint_tags(src, "models/"),
                    {n: version(n) if n == "picklescan" or with_modelscan else "-"
                     for n in ("picklescan", "modelscan")})
 
@@ -532,7 +544,7 @@ def test_corpus_is_varied_and_made_here() -> None:
     assert kinds["benign"] >= 15 and kinds["malicious"] >= 40, kinds
     assert {c.data[:2] for c in cases} >= {b"PK", b"\x93N", b"\x1f\x8b", b"BZ", b"\xfd7", b"x^",
                                           b"\x80\x02", b"cc", b"(S"}
-    assert set(KNOWN_GAPS) <= set(names)
+    assert NOT_MODELS <= set(names)
 
 
 def test_the_independent_scanners_really_scan(results: Results) -> None:
@@ -543,26 +555,26 @@ def test_the_independent_scanners_really_scan(results: Results) -> None:
 
 
 def test_we_flag_everything_they_flag(results: Results) -> None:
-    theirs = results.theirs - set(KNOWN_GAPS)
     for verdicts in (results.deb, results.tree):
-        missed = {n for n in theirs if n not in verdicts}
+        missed = {n for n in results.theirs if n not in verdicts}
         assert not missed, f"flagged by picklescan/modelscan, not by aimodel lint: {sorted(missed)}"
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=why, strict=True))
-                                  for n, why in KNOWN_GAPS.items()])
-def test_known_gaps(results: Results, name: str) -> None:
-    """Files they flag and lint does not even scan; an XPASS means the gap is
-    closed: remove it from KNOWN_GAPS and from the README."""
-    assert name in results.theirs
-    assert name in results.deb and name in results.tree
 
 
 def test_every_malicious_file_is_an_unsafe_global(results: Results) -> None:
     for verdicts in (results.deb, results.tree):
-        missed = [c.name for c in results.cases if c.kind == "malicious" and c.name not in KNOWN_GAPS
+        missed = [c.name for c in results.cases if c.kind == "malicious"
                   and "aimodel-pickle-unsafe-global" not in verdicts.get(c.name, ())]
         assert not missed, missed
+
+
+def test_pickles_that_are_no_model_are_not_called_models(results: Results) -> None:
+    """Scanning every pickle does not widen what is a model: the pickles that are
+    no model get no ``aimodel-pickle-weights`` (a tag for models), the pickled
+    models next to them do."""
+    for tags in (results.deb_tags, results.tree_tags):
+        weights = {name for name, t in tags.items() if "aimodel-pickle-weights" in t}
+        assert not NOT_MODELS & weights
+        assert {"legacy_torch.bin", "pickle_member_evil.npz", "torch_state_dict.pt"} <= weights
 
 
 def test_questionable_files_are_flagged(results: Results) -> None:

@@ -310,7 +310,34 @@ def test_scan_file_plain_joblib_and_npy(tmp_path: Path, marker: Path) -> None:
 def test_scan_file_without_pickles(tmp_path: Path) -> None:
     path = tmp_path / "model.safetensors"
     path.write_bytes(struct.pack("<Q", 2) + b"{}")
-    assert codes(scan_file(path)) == ["not-a-pickle"]
+    report = scan_file(path)
+    assert codes(report) == ["not-a-pickle"] and report.streams == 0
+
+
+def test_scan_file_walks_a_pickle_known_by_its_bytes_only_tentatively(tmp_path: Path,
+                                                                      marker: Path) -> None:
+    """formats.iter_pickles marks a pickle under a name pickles do not have as
+    tentative: its bytes may be data, so only imports known to run code count."""
+    unknown = b"\x80\x02csklearn.svm\nSVC\n)R."
+    for name, data in (("a.dat", unknown), ("a.dill", unknown), ("t.dat", unknown[:-3]),
+                       ("t.dill", unknown[:-3]), ("evil.dat", pickle.dumps(Payload(f"touch {marker}"), 2))):
+        (tmp_path / name).write_bytes(data)
+    assert scan_file(tmp_path / "a.dat").is_safe
+    report = scan_file(tmp_path / "a.dill")
+    assert report.unsafe == (("sklearn.svm", "SVC"),) and report.streams == 1
+    assert scan_file(tmp_path / "t.dat").findings == ()
+    assert codes(scan_file(tmp_path / "t.dill")) == ["truncated"]
+    assert scan_file(tmp_path / "evil.dat").dangerous == ((os.system.__module__, "system"),)
+    assert not marker.exists()
+
+
+def test_merged_reports_count_their_streams(tmp_path: Path) -> None:
+    good = pickle.dumps(collections.OrderedDict(w=[1.0]), protocol=2)
+    path = tmp_path / "model.pt"
+    path.write_bytes(torch_zip({"archive/data.pkl": good, "archive/extra.pickle": good,
+                                "archive/data/0": b"\x80\x02" + bytes(8), "archive/version": b"3"}))
+    report = scan_file(path)
+    assert report.streams == 3 and report.is_safe
 
 
 # -- classification -----------------------------------------------------------------

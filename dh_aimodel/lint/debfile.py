@@ -3,10 +3,11 @@
 The data archive is read in one forward pass (``tarfile`` stream mode over
 gz/xz/bz2/uncompressed, or ``dpkg-deb --fsys-tarfile`` for zstd, which the
 standard library cannot decompress).  Nothing is extracted to disk.  Of a
-model file only a bounded head and tail are kept in memory (enough for every
-header :mod:`dh_aimodel.formats` reads, and for the central directory of a
-PyTorch zip); the rest streams through sha256.  Members with absolute or
-``..`` names and links leading out of the tree are reported, never followed.
+model file, or of a file that may hold pickles, only a bounded head and tail
+are kept in memory (enough for every header :mod:`dh_aimodel.formats` reads,
+and for the central directory of a PyTorch zip); the rest streams through
+sha256.  Members with absolute or ``..`` names and links leading out of the
+tree are reported, never followed.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ class Member:
     size: int
     head: bytes
     sha256: str | None = None
-    #: Head and tail for the header readers (model files only).
+    #: Head and tail for the header readers and the pickle scanner.
     sparse: Sparse | None = None
 
 
@@ -230,12 +231,13 @@ def _stream_member(fh: BinaryIO, size: int, keep_tail: bool) -> tuple[bytes, byt
 
 
 def read_deb(deb: Path | str, wanted_text: Callable[[str], bool] = lambda p: False) -> DebContents:
-    """Control fields, model members (head, tail, sha256) and archive problems of a .deb.
+    """Control fields, the members that are models or may hold pickles (head,
+    tail, sha256) and archive problems of a .deb.
 
     ``wanted_text`` says which small files to keep whole (copyright,
     README.aimodel, the Lintian override file).
     """
-    from ..formats import SNIFF_BYTES, looks_like_model
+    from ..formats import SNIFF_BYTES, looks_like_model, may_hold_pickles
 
     deb = Path(deb)
     display = str(deb)
@@ -278,7 +280,8 @@ def read_deb(deb: Path | str, wanted_text: Callable[[str], bool] = lambda p: Fal
                 head = fh.read(SNIFF_BYTES)
                 if wanted_text(name) and info.size <= TEXT_CAP:
                     out.texts[name] = head + fh.read(TEXT_CAP)
-                if not looks_like_model(head, PurePosixPath(name).name):
+                base = PurePosixPath(name).name
+                if not (looks_like_model(head, base) or may_hold_pickles(head, base)):
                     continue  # tarfile skips the rest of the member unread
                 stream = io.BufferedReader(_Prefixed(head, fh), CHUNK)
                 rest_head, tail, sha = _stream_member(stream, info.size, True)

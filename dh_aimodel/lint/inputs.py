@@ -1,8 +1,9 @@
 """Build :class:`LintState` values from what the user points at.
 
 * a source tree: debian/aimodel.yaml, debian/control, debian/copyright and
-  every file of the tree (model files sniffed, their headers read, pickles
-  scanned, sha256 computed in parallel);
+  every file of the tree (model files sniffed and their headers read, the
+  pickles of every file that holds some scanned, sha256 computed in
+  parallel);
 * a .deb: its control file and data.tar, streamed (:mod:`.debfile`); the
   declaration comes from ``--source DIR`` when given, else the package's own
   usr/share/doc/<pkg>/README.aimodel (written by dh_aimodel), else only the
@@ -21,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, Iterator
 
 from ..errors import DeclarationError, PackagingError, Pos, UsageError
+from ..formats import looks_like_model, may_hold_pickles, sniff_file
 from .state import DeclaredFile, LintState, ScannedFile
 
 if TYPE_CHECKING:
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 #: Directories of a source tree that hold no upstream files.
 SKIP_DIRS = frozenset({".git", ".pc", ".svn", ".hg", ".bzr", "debian", "__pycache__"})
-PICKLE_FORMATS = frozenset({"pytorch-pickle", "pytorch-zip"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +46,36 @@ class Target:
 
 # -- shared ------------------------------------------------------------------
 
-def _scan_pickles(source: "Path | BinaryIO", name: str, fmt: str | None, metadata):  # noqa: ANN001
-    """The pickle report of a file that its format or header says holds pickles."""
+def _scanned(source: "Path | BinaryIO", name: str, head: bytes) -> ScannedFile | None:
+    """One file read for lint from its first bytes: a model, a file holding
+    pickles, both, or neither (None).
+
+    Two separate questions.  Is it a model (:func:`~dh_aimodel.formats.looks_like_model`,
+    what dh_aimodel's undeclared-model check asks too)?  Then its header is
+    read.  May it hold pickles (:func:`~dh_aimodel.formats.may_hold_pickles`)?
+    Then they are scanned, model or not: a pickle runs code when loaded
+    whatever the file is.  A file that is no model joins the state only when
+    a pickle was found in it.  ``source`` is a path, or a .deb member whose
+    middle may be missing (read errors there become findings).
+    """
+    base = name.rpartition("/")[2]  # not PurePosixPath: this runs for every file
+    is_model = looks_like_model(head, base)
+    pickled = may_hold_pickles(head, base)
+    if not (is_model or pickled):
+        return None
     from ..pickle_scan import scan_file
 
-    if fmt not in PICKLE_FORMATS and not (metadata is not None and metadata.pickles):
-        return None
-    return scan_file(source, None if isinstance(source, Path) else name)
+    try:
+        pickle = scan_file(source, base) if pickled else None
+        if pickle is not None and not pickle.streams:
+            pickle = None
+        if not is_model and pickle is None:
+            return None
+        fmt = sniff_file(source, base)
+        metadata = _metadata(source, name, fmt) if is_model else None
+    except OSError:  # a file that cannot be opened again (removed, unreadable): its head tells
+        return ScannedFile(name, True) if is_model else None
+    return ScannedFile(name, is_model, fmt, metadata, pickle)
 
 
 def _read_copyright_text(text: str) -> "Copyright | None":
@@ -112,7 +136,7 @@ def expand(spec: str, tree_files: list[str], root: Path) -> tuple[str, ...]:
 # -- source tree ---------------------------------------------------------------
 
 def source_target(root: Path) -> Target:
-    from ..formats import SNIFF_BYTES, looks_like_model, sniff_file
+    from ..formats import SNIFF_BYTES
     from ..hashing import sha256_files
 
     root = Path(root)
@@ -126,36 +150,32 @@ def source_target(root: Path) -> Target:
                 declared.append(DeclaredFile(m.name, m.package, spec.path, m.shipped,
                                              spec.sha256, matched, m.format, m.license,
                                              matched or (spec.path,)))
-    models: dict[str, tuple[str | None, object, object]] = {}
+    scanned: dict[str, ScannedFile] = {}
     gone: set[str] = set()  # removed since they were listed: missing, not unchecked
     for rel in tree_files:
+        path = root / rel
         try:
-            with open(root / rel, "rb") as fh:
+            with open(path, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
         except FileNotFoundError:
             gone.add(rel)
             continue
         except OSError:
             continue
-        if not looks_like_model(head, PurePosixPath(rel).name):
-            continue
-        try:
-            fmt = sniff_file(root / rel)
-            metadata = _metadata(root / rel, rel, fmt)
-        except OSError:
-            fmt, metadata = None, None
-        models[rel] = (fmt, metadata, _scan_pickles(root / rel, rel, fmt, metadata))
-    to_hash = set(models) | {p for d in declared if d.sha256 for p in d.matched}
+        found = _scanned(path, rel, head)
+        if found is not None:
+            scanned[rel] = found
+    models = {rel for rel, f in scanned.items() if f.is_model}
+    to_hash = models | {p for d in declared if d.sha256 for p in d.matched}
     digests = sha256_files([root / p for p in sorted(to_hash)])
     gone |= {p for p in to_hash if isinstance(digests.get(root / p), FileNotFoundError)}
     declared = [replace(d, matched=tuple(p for p in d.matched if p not in gone))
                 for d in declared]
     files = []
-    for rel in sorted(to_hash - gone):
-        fmt, metadata, pickle = models.get(rel, (None, None, None))
+    for rel in sorted((set(scanned) | to_hash) - gone):
         digest = digests.get(root / rel)
-        files.append(ScannedFile(rel, rel in models, fmt, metadata, pickle,  # type: ignore[arg-type]
-                                 digest if isinstance(digest, str) else None))
+        files.append(replace(scanned.get(rel, ScannedFile(rel, False)),
+                             sha256=digest if isinstance(digest, str) else None))
     copyright = None
     if (root / "debian/copyright").is_file():
         copyright = _read_copyright_text((root / "debian/copyright").read_text("utf-8", "replace"))
@@ -219,7 +239,6 @@ def _provenance(text: str, installed: set[str], package: str) -> tuple[list[Decl
 
 
 def deb_target(deb: Path, source: Path | None = None) -> Target:
-    from ..formats import looks_like_model, sniff
     from .debfile import read_deb
 
     def wanted(name: str) -> bool:
@@ -229,15 +248,8 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
 
     contents = read_deb(deb, wanted)
     package = contents.control.get("Package", "unknown")
-    files = []
-    for m in contents.files:
-        fmt = sniff(m.head, PurePosixPath(m.path).name)
-        if fmt is None and m.head[:4] == b"PK\x03\x04":
-            fmt = _zip_format(m.sparse)
-        metadata = _metadata(m.sparse, m.path, fmt) if m.sparse is not None else None
-        pickle = _scan_pickles(m.sparse, m.path, fmt, metadata) if m.sparse is not None else None
-        files.append(ScannedFile(m.path, looks_like_model(m.head, PurePosixPath(m.path).name),
-                                 fmt, metadata, pickle, m.sha256))
+    files = [replace(f, sha256=m.sha256) for m in contents.files
+             if (f := _scanned(m.sparse, m.path, m.head)) is not None]
     installed = {f.path for f in files}
     declaration = None
     problems: tuple = ()
@@ -304,20 +316,6 @@ def _metadata(source, name: str, fmt: str | None):  # noqa: ANN001, ANN202
 
     fmt = fmt or EXTENSIONS.get(_extension(name))  # noqa: SLF001
     return read_metadata(source, fmt) if fmt and fmt != "other" else None
-
-
-def _zip_format(sparse) -> str | None:  # noqa: ANN001
-    """A zip named like nothing: a PyTorch checkpoint when it holds data.pkl."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(sparse) as zf:
-            names = zf.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        return None
-    if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
-        return "pytorch-zip"
-    return None
 
 
 def changes_debs(changes: Path) -> list[Path]:

@@ -8,5 +8,6 @@ Explanation: Reading the header of the model file (bounded reads only) found it
  finding.
  .
  Libraries that load such files may crash, exhaust memory or write outside
- their directory.
+ their directory. Pickles are checked in every file that holds them, so a
+ hand-crafted pickle stream is reported here also when the file is no model.
 See-Also: aimodel(1)
