@@ -8,6 +8,7 @@ each file judged from its first bytes and its name.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 from pathlib import Path
@@ -66,15 +67,16 @@ def test_relative_build_dir_and_trailing_slash(build_dir: Path, monkeypatch: pyt
 
 
 def test_a_file_gone_after_listing_is_left_out(build_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    real = os.walk
+    real = os.scandir
 
-    def walk(top: str, *args: object, **kwargs: object):
-        for here, dirs, files in real(top, *args, **kwargs):  # type: ignore[call-overload]
-            if "a.txt" in files:
-                os.unlink(os.path.join(here, "a.txt"))
-            yield here, dirs, files
+    def scandir(path: str):
+        entries = list(real(path))
+        for entry in entries:
+            if entry.name == "a.txt":
+                os.unlink(entry.path)
+        return contextlib.nullcontext(entries)
 
-    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "scandir", scandir)
     assert "usr/share/pkg/a.txt" not in [f.path for f in scan(build_dir)]
 
 

@@ -21,7 +21,7 @@ How each fault is made, for real wherever the machine allows it:
   injected at the file-writing boundary: ``os.write`` into the temporary
   file of :func:`dh_aimodel.atomic.write_atomic`, and the ``open`` of
   fetch's ``.part`` writer;
-* a file removed mid-scan: ``os.walk`` (the listing) or ``sha256_files``
+* a file removed mid-scan: ``os.scandir`` (the listing) or ``sha256_files``
   (the hashing) wrapped so that the file is gone right after it was listed;
 * Ctrl-C: a real SIGINT to a real process, sent once /proc shows it hashing
   a (sparse, 16 GiB) model file, or holding a partly downloaded ``.part``
@@ -528,16 +528,38 @@ def test_fetch_on_a_full_disk_injected_keeps_a_resumable_part(
 
 
 def remove_when_listed(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
-    """``victim`` disappears right after ``os.walk`` lists its directory."""
-    real = os.walk
+    """``victim`` disappears right after its directory was listed.
 
-    def walk(top: object, *args: object, **kwargs: object) -> Iterator[tuple]:
-        for here, dirs, files in real(top, *args, **kwargs):  # type: ignore[call-overload]
-            if victim.name in files and Path(here).resolve() == victim.parent.resolve():
+    ``os.scandir`` is the listing under every scan (``os.walk`` calls it
+    too): the file is removed when its entry is handed out, before the
+    caller opens or stats it.
+    """
+    real = os.scandir
+
+    class Listing:
+        def __init__(self, path: object = ".") -> None:
+            self._it = real(path)  # type: ignore[call-overload]
+
+        def __enter__(self) -> "Listing":
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._it.close()
+
+        def close(self) -> None:
+            self._it.close()
+
+        def __iter__(self) -> "Listing":
+            return self
+
+        def __next__(self) -> os.DirEntry:
+            entry = next(self._it)
+            if entry.name == victim.name and victim.exists() \
+                    and Path(entry.path).resolve() == victim.resolve():
                 victim.unlink()
-            yield here, dirs, files
+            return entry
 
-    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "scandir", Listing)
 
 
 def remove_before_hashing(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
