@@ -519,3 +519,26 @@ def test_dh_aimodel_build_check_does_not_call_them_models(tmp_path):
     declaration = load_text("format: 1\nmodels:\n" + textwrap.indent(model_yaml(digest=sha(good)), "  "))
     assert plan(declaration, "demo-data", "debian/demo-data", installed,
                 {"models/m.safetensors": ()}).problems == ()
+
+
+def test_deb_members_are_examined_while_streaming_and_not_kept(tmp_path):
+    """Memory stays flat with many models: each member's head and tail are
+    alive only while it is examined, not until the whole .deb is read."""
+    import gc
+    import weakref
+
+    from dh_aimodel.lint.debfile import read_deb
+
+    d = deb(tmp_path / "d.deb", {f"usr/share/demo/m{i}.gguf": gguf() for i in range(3)})
+    alive: list[weakref.ref] = []
+    seen_alive: list[int] = []
+
+    def examine(member):
+        gc.collect()
+        seen_alive.append(sum(r() is not None for r in alive))
+        alive.append(weakref.ref(member.sparse))
+        return member.path
+
+    contents = read_deb(d, examine)
+    assert contents.files == [f"usr/share/demo/m{i}.gguf" for i in range(3)]
+    assert seen_alive == [0, 0, 0]

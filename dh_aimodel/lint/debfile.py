@@ -19,9 +19,12 @@ import tarfile
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Generic, Iterator, TypeVar
 
 from ..errors import AimodelError, PackagingError, Pos
+
+#: What the caller of :func:`read_deb` makes of a member.
+R = TypeVar("R")
 
 #: Bytes kept from the start and from the end of a model member.
 HEAD_KEEP = 8 * 1024 * 1024
@@ -139,9 +142,10 @@ class Member:
 
 
 @dataclass
-class DebContents:
+class DebContents(Generic[R]):
     control: dict[str, str] = field(default_factory=dict)
-    files: list[Member] = field(default_factory=list)
+    #: What ``examine`` made of each member that is a model or may hold pickles.
+    files: list[R] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     texts: dict[str, bytes] = field(default_factory=dict)
 
@@ -230,10 +234,15 @@ def _stream_member(fh: BinaryIO, size: int, keep_tail: bool) -> tuple[bytes, byt
     return head, tail_bytes, digest.hexdigest()  # type: ignore[return-value]
 
 
-def read_deb(deb: Path | str, wanted_text: Callable[[str], bool] = lambda p: False) -> DebContents:
-    """Control fields, the members that are models or may hold pickles (head,
-    tail, sha256) and archive problems of a .deb.
+def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
+             wanted_text: Callable[[str], bool] = lambda p: False) -> DebContents[R]:
+    """Control fields, archive problems and what ``examine`` makes of each member
+    that is a model or may hold pickles.
 
+    ``examine`` gets the member (head, tail, sha256) while the archive
+    streams, and only what it returns is kept (None: nothing): a member's
+    bytes, up to :data:`HEAD_KEEP` + :data:`TAIL_KEEP`, are alive during its
+    own call only, so memory stays flat however many models a package ships.
     ``wanted_text`` says which small files to keep whole (copyright,
     README.aimodel, the Lintian override file).
     """
@@ -241,7 +250,7 @@ def read_deb(deb: Path | str, wanted_text: Callable[[str], bool] = lambda p: Fal
 
     deb = Path(deb)
     display = str(deb)
-    out = DebContents()
+    out: DebContents[R] = DebContents()
     try:
         f = open(deb, "rb")
     except OSError as exc:
@@ -285,8 +294,10 @@ def read_deb(deb: Path | str, wanted_text: Callable[[str], bool] = lambda p: Fal
                     continue  # tarfile skips the rest of the member unread
                 stream = io.BufferedReader(_Prefixed(head, fh), CHUNK)
                 rest_head, tail, sha = _stream_member(stream, info.size, True)
-                out.files.append(Member(name, info.size, bytes(rest_head[:SNIFF_BYTES]), sha,
-                                        Sparse(rest_head, tail, info.size)))
+                examined = examine(Member(name, info.size, bytes(rest_head[:SNIFF_BYTES]), sha,
+                                          Sparse(rest_head, tail, info.size)))
+                if examined is not None:
+                    out.files.append(examined)
         finally:
             tar.close()
             if proc is not None:

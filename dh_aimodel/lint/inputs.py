@@ -239,17 +239,20 @@ def _provenance(text: str, installed: set[str], package: str) -> tuple[list[Decl
 
 
 def deb_target(deb: Path, source: Path | None = None) -> Target:
-    from .debfile import read_deb
+    from .debfile import Member, read_deb
 
     def wanted(name: str) -> bool:
         return (name.startswith("usr/share/doc/") and PurePosixPath(name).name in (
             "copyright", "README.aimodel", "README.aimodel.gz")) or \
             name.startswith("usr/share/lintian/overrides/")
 
-    contents = read_deb(deb, wanted)
+    def examine(m: Member) -> ScannedFile | None:
+        f = _scanned(m.sparse, m.path, m.head)
+        return None if f is None else replace(f, sha256=m.sha256)
+
+    contents = read_deb(deb, examine, wanted)
     package = contents.control.get("Package", "unknown")
-    files = [replace(f, sha256=m.sha256) for m in contents.files
-             if (f := _scanned(m.sparse, m.path, m.head)) is not None]
+    files = contents.files
     installed = {f.path for f in files}
     declaration = None
     problems: tuple = ()
