@@ -194,8 +194,8 @@ PICKLE_NAMES: Final = (".pkl", ".pickle", ".joblib", ".dill")
 _MAYBE_PICKLE_MEMBER_NAMES: Final = (".dat", ".data")
 #: Zips that are code or documents, opened by their own tools and never by a
 #: pickle loader (a wheel or a jar runs code anyway): not looked into for
-#: pickles, which keeps the .deb reader from holding every jar of a Java
-#: package in memory.
+#: pickles, which spares linting a Java package reading the directory of
+#: every jar.
 _NOT_PICKLE_ZIPS: Final = frozenset({
     ".jar", ".war", ".ear", ".aar", ".apk", ".whl", ".egg", ".xpi", ".oxt", ".nupkg",
     ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".odg", ".epub",
