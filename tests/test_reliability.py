@@ -679,12 +679,13 @@ def wait_reading(proc: subprocess.Popen[str], path: Path, beyond: int) -> None:
     raise AssertionError(f"{path} was never read past byte {beyond}")
 
 
-def interrupt(argv: list[str], cwd: Path, reading: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``argv``, send SIGINT once it is hashing ``reading``, and wait for it."""
+def interrupt(argv: list[str], cwd: Path,
+              until: Callable[[subprocess.Popen[str]], None]) -> subprocess.CompletedProcess[str]:
+    """Run ``argv``, send SIGINT once ``until(process)`` returns, and wait for it."""
     proc = subprocess.Popen(argv, cwd=cwd, env=_env(), text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     try:
-        wait_reading(proc, reading, 4 << 20)
+        until(proc)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:
@@ -698,7 +699,7 @@ def test_ctrl_c_while_dh_aimodel_hashes(tree: Path) -> None:
     require_tools("dh_listpackages")
     make_huge(tree / INSTALLED)
     before = snapshot_heads(tree)
-    proc = interrupt(dh_aimodel(), tree, tree / INSTALLED)
+    proc = interrupt(dh_aimodel(), tree, lambda p: wait_reading(p, tree / INSTALLED, 4 << 20))
     assert (proc.returncode, proc.stderr) == (130, "dh_aimodel: interrupted\n")
     assert snapshot_heads(tree) == before and temporaries(tree) == []
 
@@ -706,7 +707,8 @@ def test_ctrl_c_while_dh_aimodel_hashes(tree: Path) -> None:
 def test_ctrl_c_while_init_hashes(tree: Path) -> None:
     make_huge(tree / MODEL)
     before = snapshot_heads(tree)
-    proc = interrupt(aimodel("init", "--force", "."), tree, tree / MODEL)
+    proc = interrupt(aimodel("init", "--force", "."), tree,
+                     lambda p: wait_reading(p, tree / MODEL, 4 << 20))
     assert (proc.returncode, proc.stderr) == (130, "aimodel: interrupted\n")
     assert snapshot_heads(tree) == before and temporaries(tree) == []
 
@@ -722,19 +724,13 @@ def test_ctrl_c_mid_download_keeps_a_resumable_part(tmp_path: Path, hub: FakeHub
     hub.fault("/files/a.bin", ("stall", 100_000))
     tree = make_fetch_tree(tmp_path, url)
     part = tree / "models/a.bin.part"
-    proc = subprocess.Popen(aimodel("fetch", "."), cwd=tree, env=_env(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
+    def part_started(_: subprocess.Popen[str]) -> None:
         deadline = time.monotonic() + 30
         while not (part.exists() and part.stat().st_size) and time.monotonic() < deadline:
             time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert (proc.returncode, err) == (130, "aimodel: interrupted\n")
+
+    proc = interrupt(aimodel("fetch", "."), tree, part_started)
+    assert (proc.returncode, proc.stderr) == (130, "aimodel: interrupted\n")
     assert not (tree / "models/a.bin").exists()
     kept = part.read_bytes()
     assert 0 < len(kept) <= 100_000 and DATA.startswith(kept)
