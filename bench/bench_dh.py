@@ -95,6 +95,12 @@ def _stage(ctx: Context, model: Path, digest: str, name: str) -> Path:
     installed = tree / "debian/bench-data/usr/share/bench"
     installed.mkdir(parents=True)
     os.link(model, installed / "big.gguf")  # same page-cache pages as the baseline reads
+    # Random bytes under a model's name: dh_aimodel's lint checks would call
+    # it malformed; the override (as dh_lintian installs it) is applied as
+    # in a real package.
+    overrides = tree / "debian/bench-data/usr/share/lintian/overrides/bench-data"
+    overrides.parent.mkdir(parents=True)
+    overrides.write_text("bench-data: aimodel-malformed-model-file\n", encoding="utf-8")
     return tree
 
 

@@ -12,16 +12,21 @@ For every package it acts on, it
    recommended Section with debian/control's;
 3. checks that debian/copyright covers every model file with the declared
    licence and, outside main, says why (:mod:`dh_aimodel.dep5`);
-4. installs the provenance document usr/share/doc/<pkg>/README.aimodel,
+4. runs ``aimodel lint``'s checks of file contents (:data:`LINT_TAGS`: unsafe
+   pickles, malformed headers, embedded licences and formats) on the model
+   files and pickles of debian/<pkg>/, honouring dh_lintian's override file;
+5. installs the provenance document usr/share/doc/<pkg>/README.aimodel,
    Lintian overrides for tags Lintian really emits (none today) and the
    ``aimodel:*`` substvars.
 
 Every problem of every package is collected first and reported together, one
 line each (``dh_aimodel: error: <pkg>: ... ; <fix>``), before anything is
-written; the run then exits 1.  It writes only below the package build
-directories and to debian/<pkg>.substvars, atomically, and the same input
-gives the same bytes.  Without debian/aimodel.yaml it returns at once, which
-is also what the ``# PROMISE`` line of bin/dh_aimodel tells dh.
+written; the run then exits 1.  A lint tag of severity warning is printed as
+``dh_aimodel: warning:`` and does not fail the build.  It writes only below
+the package build directories and to debian/<pkg>.substvars, atomically,
+and the same input gives the same bytes.  Without debian/aimodel.yaml it
+returns at once, which is also what the ``# PROMISE`` line of bin/dh_aimodel
+tells dh.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
     from .buildcheck import InstalledFile, Plan, VerifiedFile
     from .classification import Classification, PackageVerdict
     from .declaration import Declaration, Model
+    from .overrides import Table
     from .policies import ModelVerdict, Policy, Reason
 
 DECLARATION = Path("debian/aimodel.yaml")
@@ -47,6 +53,16 @@ README = "README.aimodel"
 #: expanded: debian/ holds the package build directories (which would match
 #: the installed copies), the others are version-control or patch state.
 SKIP_SOURCE_DIRS = frozenset({"debian", ".git", ".pc", ".svn", ".hg", ".bzr"})
+
+#: The ``aimodel lint`` tags dh_aimodel reports: those about what the files
+#: contain.  The other tags repeat dh_aimodel's own checks (declared files,
+#: sha256, undeclared models, Section, areas, debian/copyright), which say
+#: how to fix the build, or are about the declaration, not the files: each
+#: problem gets one message.
+LINT_TAGS = frozenset({
+    "aimodel-pickle-unsafe-global", "aimodel-malformed-model-file",
+    "aimodel-embedded-licence-mismatch", "aimodel-format-mismatch", "aimodel-pickle-weights",
+})
 
 
 class Output:
@@ -167,6 +183,8 @@ class _PackageRun:
         self.models = models
         self.plan: "Plan | None" = None
         self.verified: list["VerifiedFile"] = []
+        #: Installed path -> first bytes, of the files lint reads (see :func:`scan`).
+        self.heads: dict[str, bytes] = {}
 
 
 def run(options: DhOptions, out: Output) -> None:
@@ -197,7 +215,7 @@ def run(options: DhOptions, out: Output) -> None:
 
     checked = [r.verdict for r in runs if r.models or r.verdict.reasons]
     problems += [Problem(m) for m in source_section_problem(classification.source, checked)]
-    problems += [Problem(m) for m in _check(runs, declaration, out)]
+    problems += [Problem(m) for m in _check(runs, declaration, classification, out)]
     if problems:
         raise BuildCheckError(problems=tuple(problems))
     for r in runs:
@@ -221,7 +239,8 @@ def _runs(options: DhOptions, packages: list[str], declaration: "Declaration",
     return runs
 
 
-def _check(runs: list[_PackageRun], declaration: "Declaration", out: Output) -> list[str]:
+def _check(runs: list[_PackageRun], declaration: "Declaration",
+           classification: "Classification", out: Output) -> list[str]:
     """Every problem of every package, in package order, nothing written."""
     from . import buildcheck
     from .hashing import sha256_files
@@ -239,7 +258,7 @@ def _check(runs: list[_PackageRun], declaration: "Declaration", out: Output) -> 
                 "package that has models")
         out.verbose(f"{r.name}: scan {r.build_dir}/")
         r.plan = buildcheck.plan(declaration, r.name, str(r.build_dir),
-                                 scan(r.build_dir), matches)
+                                 scan(r.build_dir, r.heads), matches)
         problems[r.name] += r.plan.problems
 
     wanted: dict[Path, None] = {}
@@ -260,16 +279,65 @@ def _check(runs: list[_PackageRun], declaration: "Declaration", out: Output) -> 
             out.verbose(f"{r.name}: {r.build_dir}/{v.path}: model {v.model}, sha256 "
                         f"{v.sha256} (as {v.source})")
     copyrights: dict[Path, Any] = {}
+    source = classification.source.name if classification.source else None
     for r in runs:
         problems[r.name] += _copyright(r, declaration, matches, copyrights)
+        problems[r.name] += _lint(r, source, declaration, matches, out)
     return [p for r in runs for p in problems[r.name]]
 
 
-def scan(build_dir: Path) -> list["InstalledFile"]:
+def _lint(r: _PackageRun, source: str | None, declaration: "Declaration",
+          matches: Mapping[str, tuple[str, ...]], out: Output) -> list[str]:
+    """``aimodel lint``'s :data:`LINT_TAGS` on the package build directory.
+
+    The same checks as on the .deb to be, so that a package that builds is
+    one that lint accepts: errors are returned as problems, warnings printed,
+    and tags the installed Lintian override file silences are only shown
+    with --verbose.  Nothing is imported when no file may be a model or hold
+    a pickle, which is the common case of a package without models.
+    """
+    if not r.heads:
+        return []
+    from .lint.catalog import catalogue
+    from .lint.checks import run_checks
+    from .lint.inputs import build_dir_target
+    from .overrides import enabled, overriding, parse_overrides
+
+    assert r.plan is not None
+    digests = {v.path: v.sha256 for v in r.verified}
+    target = build_dir_target(r.build_dir, r.name, source, r.heads, declaration, r.plan,
+                              matches, digests)
+    table: "Table" = {}
+    if r.name in target.overrides:
+        name, text = target.overrides[r.name]
+        table = enabled(parse_overrides(text, r.name, f"{r.build_dir}/{name}"))
+    problems: list[str] = []
+    for d in run_checks(target.state):
+        if d.tag not in LINT_TAGS:
+            continue
+        hint = f"{d.tag} {d.context}".rstrip()
+        o = overriding(table, d.tag, d.context)
+        if o is not None:
+            out.verbose(f"{r.name}: {hint}: overridden ({o.file}:{o.line})")
+            continue
+        message = (f"{r.name}: {hint} (in {r.build_dir}/); see aimodel lint --explain "
+                   f"{d.tag}; fix the file, or override the tag in "
+                   f"debian/{r.name}.lintian-overrides")
+        if catalogue()[d.tag].severity == "error":
+            problems.append(message)
+        else:
+            out.warning(message)
+    return problems
+
+
+def scan(build_dir: Path, heads: dict[str, bytes] | None = None) -> list["InstalledFile"]:
     """Every regular file below a package build directory, sniffed from its head.
 
     Only :data:`~dh_aimodel.formats.SNIFF_BYTES` bytes of each file are read;
     symbolic links and DEBIAN/ (control data, not payload) are skipped.
+    ``heads``, when given, receives the head of every file that lint reads
+    further (a model, or a file that may hold pickles), so that
+    :func:`_lint` does not open every file again to choose them.
 
     It runs on every file of every package (tens of thousands with a library
     or its documentation), so the loop stays on strings and raw file
@@ -281,7 +349,7 @@ def scan(build_dir: Path) -> list["InstalledFile"]:
     directory's files by name, then its subdirectories, by name.
     """
     from .buildcheck import InstalledFile
-    from .formats import SNIFF_BYTES, looks_like_model, sniff
+    from .formats import SNIFF_BYTES, looks_like_model, may_hold_pickles, sniff
 
     found = []
     pending = [(os.fspath(build_dir), "")]  # (directory, its path below the root with "/")
@@ -311,6 +379,8 @@ def scan(build_dir: Path) -> list["InstalledFile"]:
             is_model = looks_like_model(head, entry.name)
             found.append(InstalledFile(prefix + entry.name, is_model,
                                        sniff(head, entry.name) if is_model else None))
+            if heads is not None and (is_model or may_hold_pickles(head, entry.name)):
+                heads[prefix + entry.name] = head
         pending.extend(reversed(subdirs))
     return found
 

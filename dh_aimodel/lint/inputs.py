@@ -8,7 +8,8 @@
   declaration comes from ``--source DIR`` when given, else the package's own
   usr/share/doc/<pkg>/README.aimodel (written by dh_aimodel), else only the
   files themselves are linted;
-* a .changes: every .deb it lists.
+* a .changes: every .deb it lists;
+* a package build directory, for dh_aimodel (:func:`build_dir_target`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import warnings
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping
 
 from ..errors import DeclarationError, PackagingError, Pos, UsageError
 from ..formats import looks_like_model, may_hold_pickles, sniff_file
@@ -28,6 +29,7 @@ from .state import DeclaredFile, LintState, ScannedFile
 if TYPE_CHECKING:
     from debian.copyright import Copyright
 
+    from ..buildcheck import Plan
     from ..declaration import Declaration
     from ..packaging import PackagingFacts
 
@@ -63,10 +65,12 @@ def _scanned(source: "Path | BinaryIO", name: str, head: bytes) -> ScannedFile |
     pickled = may_hold_pickles(head, base)
     if not (is_model or pickled):
         return None
-    from ..pickle_scan import scan_file
-
     try:
-        pickle = scan_file(source, base) if pickled else None
+        pickle = None
+        if pickled:  # the scanner is imported only then: most models are no pickles
+            from ..pickle_scan import scan_file
+
+            pickle = scan_file(source, base)
         if pickle is not None and not pickle.streams:
             pickle = None
         if not is_model and pickle is None:
@@ -238,6 +242,25 @@ def _provenance(text: str, installed: set[str], package: str) -> tuple[list[Decl
     return declared, licences
 
 
+def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
+                        matches: Mapping[str, tuple[str, ...]]) -> list[DeclaredFile]:
+    """The package's declared file specs, each with the installed files
+    :func:`dh_aimodel.buildcheck.plan` matched to it.
+
+    An installed file is found by its name, as dh_aimodel finds it at build
+    time, so that lint on a .deb and dh_aimodel on the build directory agree
+    on which declaration covers which file.  ``matches`` maps each declared
+    path to the source-tree files it names (for debian/copyright).
+    """
+    by_spec: dict[tuple[str, str], list[str]] = {}
+    for e in p.expected:
+        by_spec.setdefault((e.model, e.spec.path), []).append(e.installed)
+    return [DeclaredFile(m.name, m.package, s.path, m.shipped, s.sha256,
+                         tuple(sorted(set(by_spec.get((m.name, s.path), ())))), m.format,
+                         m.license, matches.get(s.path) or (s.path,))
+            for m in declaration.models if m.package == package for s in m.files]
+
+
 def deb_target(deb: Path, source: Path | None = None) -> Target:
     from .debfile import Member, read_deb
 
@@ -273,17 +296,7 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
                        for m in declaration.models for s in m.files}
             p = plan(declaration, package, f"debian/{package}",
                      [InstalledFile(f.path, f.is_model, f.format) for f in files], matches)
-            by_spec: dict[tuple[str, str], list[str]] = {}
-            for e in p.expected:
-                by_spec.setdefault((e.model, e.spec.path), []).append(e.installed)
-            for m in declaration.models:
-                if m.package != package:
-                    continue
-                for s in m.files:
-                    declared.append(DeclaredFile(
-                        m.name, m.package, s.path, m.shipped, s.sha256,
-                        tuple(sorted(set(by_spec.get((m.name, s.path), ())))), m.format,
-                        m.license, matches.get(s.path) or (s.path,)))
+            declared = _declared_installed(declaration, package, p, matches)
     else:
         readme = _text(contents, f"usr/share/doc/{package}/README.aimodel",
                        f"usr/share/doc/{package}/README.aimodel.gz")
@@ -309,6 +322,43 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
                  f"usr/share/lintian/overrides/{package}.gz")
     if text is not None:
         overrides[package] = (f"usr/share/lintian/overrides/{package}", text)
+    return Target(state, overrides)
+
+
+# -- package build directory ---------------------------------------------------
+
+def build_dir_target(build_dir: Path, package: str, source: str | None,
+                     heads: Mapping[str, bytes], declaration: "Declaration", p: "Plan",
+                     matches: Mapping[str, tuple[str, ...]],
+                     digests: Mapping[str, str]) -> Target:
+    """A package build directory (debian/<pkg>/: a .deb's data tree not yet
+    packed) as dh_aimodel has already seen it, for lint's checks of file contents.
+
+    dh_aimodel walked the directory and read every file's head
+    (:func:`dh_aimodel.dh.scan`), matched the installed files to the
+    declaration (``p``, with ``matches`` from the source tree) and hashed the
+    declared ones (``digests``, by installed path): all of that is reused,
+    and only the files of ``heads`` (installed path -> first bytes: models,
+    and files that may hold pickles) are read again, for their headers and
+    pickles.  Nothing is hashed here.  The copyright file and the
+    classification are left out, as dh_aimodel checks them itself; the
+    override file is the one dh_lintian installed.
+    """
+    files = []
+    for rel, head in sorted(heads.items()):
+        found = _scanned(build_dir / rel, rel, head)
+        if found is not None:
+            files.append(replace(found, sha256=digests.get(rel)))
+    state = LintState(
+        kind="binary", source=source, binary=package, declaration=declaration,
+        files=tuple(files), declared=tuple(_declared_installed(declaration, package, p, matches)),
+        knows_declared=True, copyright_name=f"usr/share/doc/{package}/copyright",
+    )
+    overrides = {}
+    installed = build_dir / "usr/share/lintian/overrides" / package
+    if installed.is_file():
+        overrides[package] = (f"usr/share/lintian/overrides/{package}",
+                              installed.read_text("utf-8", "replace"))
     return Target(state, overrides)
 
 
