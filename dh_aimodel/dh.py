@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from .buildcheck import InstalledFile, Plan, VerifiedFile
     from .classification import Classification, PackageVerdict
     from .declaration import Declaration, Model
-    from .overrides import Table
     from .policies import ModelVerdict, Policy, Reason
 
 DECLARATION = Path("debian/aimodel.yaml")
@@ -298,32 +297,26 @@ def _lint(r: _PackageRun, source: str | None, declaration: "Declaration",
     """
     if not r.heads:
         return []
-    from .lint.catalog import catalogue
-    from .lint.checks import run_checks
+    from .lint import target_results
     from .lint.inputs import build_dir_target
-    from .overrides import enabled, overriding, parse_overrides
 
     assert r.plan is not None
     digests = {v.path: v.sha256 for v in r.verified}
     target = build_dir_target(r.build_dir, r.name, source, r.heads, declaration, r.plan,
                               matches, digests)
-    table: "Table" = {}
-    if r.name in target.overrides:
-        name, text = target.overrides[r.name]
-        table = enabled(parse_overrides(text, r.name, f"{r.build_dir}/{name}"))
     problems: list[str] = []
-    for d in run_checks(target.state):
+    for result in target_results(target):
+        d = result.diagnostic
         if d.tag not in LINT_TAGS:
             continue
         hint = f"{d.tag} {d.context}".rstrip()
-        o = overriding(table, d.tag, d.context)
-        if o is not None:
-            out.verbose(f"{r.name}: {hint}: overridden ({o.file}:{o.line})")
+        if result.override is not None:
+            out.verbose(f"{r.name}: {hint}: overridden ({result.override})")
             continue
         message = (f"{r.name}: {hint} (in {r.build_dir}/); see aimodel lint --explain "
                    f"{d.tag}; fix the file, or override the tag in "
                    f"debian/{r.name}.lintian-overrides")
-        if catalogue()[d.tag].severity == "error":
+        if result.severity == "error":
             problems.append(message)
         else:
             out.warning(message)

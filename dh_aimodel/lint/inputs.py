@@ -357,8 +357,7 @@ def build_dir_target(build_dir: Path, package: str, source: str | None,
     overrides = {}
     installed = build_dir / "usr/share/lintian/overrides" / package
     if installed.is_file():
-        overrides[package] = (f"usr/share/lintian/overrides/{package}",
-                              installed.read_text("utf-8", "replace"))
+        overrides[package] = (str(installed), installed.read_text("utf-8", "replace"))
     return Target(state, overrides)
 
 
