@@ -8,6 +8,7 @@ import json
 import struct
 import tarfile
 import textwrap
+import zipfile
 from pathlib import Path
 
 DISCLAIMER = "Disclaimer: not part of Debian: its model is not free under the ML-Policy.\n"
@@ -23,6 +24,15 @@ def safetensors(metadata: dict | None = None, header_len: int | None = None) -> 
 
 def gguf() -> bytes:
     return b"GGUF" + struct.pack("<IQQ", 3, 0, 0)
+
+
+def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip archive holding ``members`` (name -> bytes), in memory."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
 
 
 def sha(data: bytes) -> str:

@@ -42,7 +42,7 @@ import pytest
 from dh_aimodel.lint import lint
 from dh_aimodel.pickle_scan import PickleReport, scan_file, scan_pickle
 
-from lintkit import deb, model_yaml, tree
+from lintkit import deb, model_yaml, tree, zip_bytes
 
 Kind = Literal["benign", "questionable", "malicious"]
 
@@ -380,7 +380,7 @@ def corpus() -> list[Case]:
     # member of a model zip that is neither *.pkl nor *.npy -------------------------------
     odd = "pickles in non-model files or odd zip members"
     add("pickle_member_evil.npz", "malicious", odd,
-        _zip({"w.npy": npy(np.arange(3)), "extra.pickle": evil4}))
+        zip_bytes({"w.npy": npy(np.arange(3)), "extra.pickle": evil4}))
     add("checkpoint_evil.zip", "malicious", odd, torch_zip(evil2))
     add("pickle_evil.dat", "malicious", odd, evil2)
     add("pickle_evil.dill", "malicious", odd, evil4)
@@ -390,14 +390,6 @@ def corpus() -> list[Case]:
 #: Files of the corpus that are pickles but no model (formats.looks_like_model):
 #: scanned all the same, never reported as models.
 NOT_MODELS = frozenset({"checkpoint_evil.zip", "pickle_evil.dat", "pickle_evil.dill"})
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _recompress(data: bytes) -> bytes:

@@ -14,7 +14,6 @@ import os
 import pickle
 import struct
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ from dh_aimodel.pickle_scan import (
     scan_file,
     scan_pickle,
 )
+from lintkit import zip_bytes
 
 
 def scan(data: bytes, **kwargs: int) -> PickleReport:
@@ -272,24 +272,16 @@ def test_over_long_protocol_0_lines() -> None:
 # -- files -------------------------------------------------------------------------
 
 
-def torch_zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
-def test_scan_file_torch_zip(tmp_path: Path, marker: Path) -> None:
+def test_scan_file_zip_bytes(tmp_path: Path, marker: Path) -> None:
     good = pickle.dumps(collections.OrderedDict(w=[1.0]), protocol=2)
     path = tmp_path / "model.pt"
-    path.write_bytes(torch_zip({"archive/data.pkl": good, "archive/version": b"3"}))
+    path.write_bytes(zip_bytes({"archive/data.pkl": good, "archive/version": b"3"}))
     assert scan_file(path).is_safe
-    path.write_bytes(torch_zip({"archive/data.pkl": good,
+    path.write_bytes(zip_bytes({"archive/data.pkl": good,
                                 "archive/constants.pkl": pickle.dumps(Payload(f"touch {marker}"), 2)}))
     report = scan_file(path)
     assert report.dangerous == ((os.system.__module__, "system"),)
-    path.write_bytes(torch_zip({"archive/data.pkl": good[:-5]}))
+    path.write_bytes(zip_bytes({"archive/data.pkl": good[:-5]}))
     report = scan_file(path)
     assert [(f.code, f.message.split(":")[0]) for f in report.findings] == [("truncated", "archive/data.pkl")]
 
@@ -334,7 +326,7 @@ def test_scan_file_walks_a_pickle_known_by_its_bytes_only_tentatively(tmp_path: 
 def test_merged_reports_count_their_streams(tmp_path: Path) -> None:
     good = pickle.dumps(collections.OrderedDict(w=[1.0]), protocol=2)
     path = tmp_path / "model.pt"
-    path.write_bytes(torch_zip({"archive/data.pkl": good, "archive/extra.pickle": good,
+    path.write_bytes(zip_bytes({"archive/data.pkl": good, "archive/extra.pickle": good,
                                 "archive/data/0": b"\x80\x02" + bytes(8), "archive/version": b"3"}))
     report = scan_file(path)
     assert report.streams == 3 and report.is_safe

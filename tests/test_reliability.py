@@ -679,19 +679,26 @@ def wait_reading(proc: subprocess.Popen[str], path: Path, beyond: int) -> None:
     raise AssertionError(f"{path} was never read past byte {beyond}")
 
 
-def interrupt(argv: list[str], cwd: Path,
-              until: Callable[[subprocess.Popen[str]], None]) -> subprocess.CompletedProcess[str]:
-    """Run ``argv``, send SIGINT once ``until(process)`` returns, and wait for it."""
-    proc = subprocess.Popen(argv, cwd=cwd, env=_env(), text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+@contextmanager
+def running(argv: list[str], cwd: Path | None = None,
+            **pipes: int) -> Iterator[subprocess.Popen[str]]:
+    """A process of ours that is killed, if it still runs, however the test ends."""
+    proc = subprocess.Popen(argv, cwd=cwd, env=_env(), text=True, **pipes)
     try:
-        until(proc)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        yield proc
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def interrupt(argv: list[str], cwd: Path,
+              until: Callable[[subprocess.Popen[str]], None]) -> subprocess.CompletedProcess[str]:
+    """Run ``argv``, send SIGINT once ``until(process)`` returns, and wait for it."""
+    with running(argv, cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        until(proc)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
     return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
@@ -781,19 +788,14 @@ def test_sigkill_during_a_write_leaves_old_or_new_never_partial(point: str, surv
     old = path.read_bytes()
     new = run(aimodel("copyright", "--stdout", "."), tree).stdout.encode()
     assert new != old
-    proc = subprocess.Popen([sys.executable, "-c", PAUSED, point, "copyright", "copyright",
-                             "."], cwd=tree, env=_env(), text=True, stderr=subprocess.PIPE)
-    try:
+    with running([sys.executable, "-c", PAUSED, point, "copyright", "copyright", "."], tree,
+                 stderr=subprocess.PIPE) as proc:
         assert proc.stderr is not None and proc.stderr.readline() == "paused\n"
         if point == "mid-write":  # the kill really lands in the middle of the write
             [tmp] = temporaries(tree)
             assert (tree / tmp).read_bytes() == new[:len(new) // 2]
         proc.kill()
         proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert path.read_bytes() == {"old": old, "new": new}[survivor]
     # A rerun is not disturbed by what the killed run left (a stray .tmp at most).
@@ -819,17 +821,11 @@ REWRITER = textwrap.dedent("""\
 def test_sigkill_at_any_moment_of_a_large_write(tmp_path: Path) -> None:
     """No injection: wherever the kill lands, the file is one content or the other."""
     target = tmp_path / "big.bin"
-    proc = subprocess.Popen([sys.executable, "-c", REWRITER, str(target)], env=_env(),
-                            text=True, stdout=subprocess.PIPE)
-    try:
+    with running([sys.executable, "-c", REWRITER, str(target)], stdout=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
         time.sleep(0.3)
         proc.kill()
         proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     data = target.read_bytes()
     assert data in (b"\xa0" * (8 << 20), b"\xa1" * (8 << 20))
 
