@@ -53,7 +53,7 @@ def openssl_version() -> str | None:
 
 def machine() -> dict[str, Any]:
     """Describe the machine: figures mean nothing without it."""
-    from dh_aimodel.hashing import default_jobs
+    from dh_aimodel.tree.hashing import default_jobs
 
     return {
         "machine": platform.machine(),

@@ -4,7 +4,7 @@ Not a pass/fail benchmark (hence the leading underscore, which keeps
 :func:`bench.discover` from importing it): it prints the throughput of
 ``sha256_file`` (one thread) and ``sha256_files`` (all cores) for a range
 of chunk sizes, on the same cached data as the sha256 benchmarks.  Re-run
-it on new hardware before changing ``dh_aimodel.hashing.DEFAULT_CHUNK``, and
+it on new hardware before changing ``dh_aimodel.tree.hashing.DEFAULT_CHUNK``, and
 record the table in bench/README.md.
 """
 
@@ -23,7 +23,7 @@ SIZES_KIB = (64, 128, 256, 512, 1024, 2048, 4096, 8192)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print one row per chunk size: MiB/s for one file and for many."""
-    from dh_aimodel.hashing import default_jobs, sha256_file, sha256_files
+    from dh_aimodel.tree.hashing import default_jobs, sha256_file, sha256_files
 
     parser = argparse.ArgumentParser(prog="python3 -m bench._chunks")
     parser.add_argument("--quick", action="store_true")

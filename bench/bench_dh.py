@@ -130,7 +130,7 @@ RSS_LIMIT_MIB = 64
 #: in the staged source tree; the run must succeed for the figure to count.
 _DH_MAIN = """
 import sys
-from dh_aimodel.dh import main
+from dh_aimodel.dh.command import main
 if main([]) != 0:
     sys.exit("dh_aimodel failed")
 """

@@ -59,8 +59,8 @@ RSS_LIMIT = 64 * MiB
 _CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from dh_aimodel.errors import Pos
-from dh_aimodel.fetch import Download, Fetcher, Options
+from dh_aimodel.core.errors import Pos
+from dh_aimodel.hub.fetch import Download, Fetcher, Options
 
 def status_kib(field):
     with open("/proc/self/status", encoding="ascii") as f:
@@ -102,7 +102,7 @@ def fetch_1g(ctx: Context) -> Measurement:
         from hubfake import FakeHub
     finally:
         sys.path.pop(0)
-    from dh_aimodel.hashing import sha256_file
+    from dh_aimodel.tree.hashing import sha256_file
 
     size = ctx.size(GiB, 256 * MiB)
     source = ctx.data_file("fetch-source.bin", size)

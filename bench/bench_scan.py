@@ -1,7 +1,7 @@
 """scan-10k: looking for undeclared models in a package of 10,000 files.
 
 dh_aimodel reads the first bytes of every file of every package it acts on
-(:func:`dh_aimodel.dh.scan`, :func:`dh_aimodel.formats.looks_like_model`),
+(:func:`dh_aimodel.dh.command.scan`, :func:`dh_aimodel.formats.looks_like_model`),
 because an undeclared model is how non-free weights slip into main.  Most
 packages with a model also ship a library, documentation and test data, so
 the scan is measured against the crudest way of touching every file's
@@ -52,7 +52,7 @@ from bench import (BenchError, Context, Measurement, benchmark, best_of, best_of
                    need_tool, python_env, ratio_at_least, run_tool)
 
 if TYPE_CHECKING:
-    from dh_aimodel.buildcheck import InstalledFile
+    from dh_aimodel.core.buildcheck import InstalledFile
 
 #: Our speed at least this fraction of find+head's (see the module docstring).
 SCAN_TARGET = 0.5
@@ -149,14 +149,14 @@ def _find_head(tree: Path) -> None:
 
 #: The same scan in a fresh process, for the details: what a run of
 #: dh_aimodel pays once for the interpreter and imports comes on top.
-_SCAN_PROCESS = ("import sys\nfrom pathlib import Path\nfrom dh_aimodel.dh import scan\n"
+_SCAN_PROCESS = ("import sys\nfrom pathlib import Path\nfrom dh_aimodel.dh.command import scan\n"
                  "scan(Path(sys.argv[1]))\n")
 
 
 @benchmark("scan-10k", target=ratio_at_least(SCAN_TARGET, "find+head"))
 def scan_10k(ctx: Context) -> Measurement:
     """dh_aimodel's undeclared-model scan of 10,000 files vs ``find | xargs head -c 16``."""
-    from dh_aimodel.dh import scan
+    from dh_aimodel.dh.command import scan
 
     for tool, package in (("find", "findutils"), ("xargs", "findutils"), ("head", "coreutils")):
         need_tool(tool, package)

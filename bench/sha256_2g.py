@@ -16,7 +16,7 @@ def sha256_2g(ctx: Context) -> Measurement:
     The openssl time includes its process start (a few ms), as a user
     running it would see.
     """
-    from dh_aimodel.hashing import DEFAULT_CHUNK, sha256_file
+    from dh_aimodel.tree.hashing import DEFAULT_CHUNK, sha256_file
 
     size = ctx.size(2 * GiB, 256 * MiB)
     path = ctx.data_file("large.bin", size)

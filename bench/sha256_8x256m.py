@@ -16,7 +16,7 @@ def sha256_8x256m(ctx: Context) -> Measurement:
     each file in turn; ours must be at least as fast on any machine and
     approach N× on N cores, because hashlib releases the GIL.
     """
-    from dh_aimodel.hashing import default_jobs, sha256_files
+    from dh_aimodel.tree.hashing import default_jobs, sha256_files
 
     size = ctx.size(256 * MiB, 32 * MiB)
     paths = [ctx.data_file(f"part-{i}.bin", size) for i in range(FILES)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench import BenchError, Context, GiB, Measurement, MiB, benchmark, extra_at_most, repo_root
 
-#: Extra peak RSS allowed over a bare ``import dh_aimodel.hashing``.
+#: Extra peak RSS allowed over a bare ``import dh_aimodel.tree.hashing``.
 LIMIT_MIB = 64
 
 
@@ -55,10 +55,10 @@ def sha256_rss(ctx: Context) -> Measurement:
     """
     size = ctx.size(2 * GiB, 256 * MiB)
     path: Path = ctx.data_file("large.bin", size)
-    base = peak_rss_mib("import dh_aimodel.hashing")
+    base = peak_rss_mib("import dh_aimodel.tree.hashing")
     hashing = peak_rss_mib(
         "from pathlib import Path\n"
-        "from dh_aimodel.hashing import sha256_file\n"
+        "from dh_aimodel.tree.hashing import sha256_file\n"
         f"sha256_file(Path({str(path)!r}))\n"
     )
     return Measurement(

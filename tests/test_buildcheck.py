@@ -1,6 +1,6 @@
 """dh_aimodel's checks of a package build directory, and what it installs there.
 
-The pure checks (:mod:`dh_aimodel.buildcheck`) get plain data; the last part
+The pure checks (:mod:`dh_aimodel.core.buildcheck`) get plain data; the last part
 runs ``dh_aimodel`` in-process on example trees whose files were installed as
 dh_install would, for the cases between unit and full build.
 """
@@ -13,12 +13,14 @@ import textwrap
 import pytest
 
 from conftest import require_tools
-from dh_aimodel import buildcheck, dh, substvars
-from dh_aimodel.buildcheck import InstalledFile
-from dh_aimodel.classification import classify
-from dh_aimodel.declaration_loader import load_text
-from dh_aimodel.packaging import BinaryPackage, PackagingFacts
-from dh_aimodel.policies import get
+from dh_aimodel.core import buildcheck
+from dh_aimodel.dh import command as dh
+from dh_aimodel.packaging import substvars
+from dh_aimodel.core.buildcheck import InstalledFile
+from dh_aimodel.core.classification import classify
+from dh_aimodel.manifest.loader import load_text
+from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
+from dh_aimodel.core.policies import get
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
@@ -469,7 +471,7 @@ def test_glob_expansion_skips_package_build_directories(staged_example, listpack
     start = text.index("      - path: models/tiny-lm.gguf")
     end = text.index("    format: gguf")
     decl.write_text(text[:start] + "      - '**/*.gguf'\n" + text[end:])
-    from dh_aimodel.declaration_loader import load_text as load
+    from dh_aimodel.manifest.loader import load_text as load
 
     matches = dh.source_matches(load(decl.read_text()), {"tiny-lm-data"})
     assert matches == {"**/*.gguf": ("models/tiny-lm.gguf",)}

@@ -12,7 +12,7 @@ import pytest
 
 import dh_aimodel
 from dh_aimodel.cli import main
-from dh_aimodel.policies import names
+from dh_aimodel.core.policies import names
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -10,7 +10,7 @@ import pytest
 
 import dh_aimodel
 from dh_aimodel.cli import main
-from dh_aimodel.policies import get, names
+from dh_aimodel.core.policies import get, names
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.parent.parent for p in (ROOT / "examples").glob("*/debian/aimodel.yaml"))

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_NAMES, EXAMPLES, copy_example, require_tools
-from dh_aimodel import copyright_update as cu
+from dh_aimodel.commands import copyright as cu
 from dh_aimodel.cli import main
-from dh_aimodel.declaration import Dataset, Declaration, FileSpec, Model, Software, Training
-from dh_aimodel.errors import PackagingError, Pos
-from dh_aimodel.sourcetree import load
+from dh_aimodel.core.declaration import Dataset, Declaration, FileSpec, Model, Software, Training
+from dh_aimodel.core.errors import PackagingError, Pos
+from dh_aimodel.tree.sourcetree import load
 
 GOLDEN = Path(__file__).parent / "golden"
 

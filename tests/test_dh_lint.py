@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import require_tools
-from dh_aimodel import dh
+from dh_aimodel.dh import command as dh
 from lintkit import model_yaml, safetensors, sha, tree
 
 PACKAGE = "demo-data"
@@ -175,19 +175,19 @@ def test_package_without_models_or_pickles_does_not_import_the_scanners(tmp_path
                       "usr/lib/python3/dist-packages/demo/__init__.py": b"pass\n"}.items():
         (root / "debian/demo-lib" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "debian/demo-lib" / rel).write_bytes(data)
-    code = ("import sys\nfrom dh_aimodel import dh\nstatus = dh.main(['-pdemo-lib'])\n"
+    code = ("import sys\nfrom dh_aimodel.dh import command as dh\nstatus = dh.main(['-pdemo-lib'])\n"
             "assert status == 0, status\n"
-            "assert not {'dh_aimodel.pickle_scan', 'dh_aimodel.lint.inputs'} & set(sys.modules), "
+            "assert not {'dh_aimodel.formats.pickle_scan', 'dh_aimodel.lint.inputs'} & set(sys.modules), "
             "sorted(m for m in sys.modules if m.startswith('dh_aimodel'))\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(Path(dh.__file__).parents[1]),
+                          text=True, env={"PYTHONPATH": str(Path(dh.__file__).parents[2]),
                                           "PATH": "/usr/bin:/bin"}, check=False)
     assert proc.returncode == 0, proc.stderr
 
 
 def test_declared_files_are_hashed_once(tmp_path, monkeypatch, capsys):
     """The lint state reuses dh_aimodel's digests: one hashing pass per run."""
-    from dh_aimodel import hashing
+    from dh_aimodel.tree import hashing
 
     data = pickle.dumps(OrderedDict(w=[1.0]), 2)
     monkeypatch.chdir(package(tmp_path / "src",

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import require_tools
-from dh_aimodel import dh
-from dh_aimodel.dhoptions import UNKNOWN_OPTION, DhOptions, HelpRequested, parse
-from dh_aimodel.errors import UsageError
+from dh_aimodel.dh import command as dh
+from dh_aimodel.dh.options import UNKNOWN_OPTION, DhOptions, HelpRequested, parse
+from dh_aimodel.core.errors import UsageError
 
 
 def opts(*argv: str, **env: str) -> DhOptions:

@@ -1,6 +1,6 @@
 """dh_aimodel's scan of a package build directory: which files, in which order, as what.
 
-:func:`dh_aimodel.dh.scan` was rewritten for speed (bench/bench_scan.py);
+:func:`dh_aimodel.dh.command.scan` was rewritten for speed (bench/bench_scan.py);
 these pin what it must keep doing: every regular file in ``os.walk`` order
 with sorted names, symbolic links, FIFOs and the top-level DEBIAN/ left out,
 each file judged from its first bytes and its name.
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dh_aimodel.buildcheck import InstalledFile
-from dh_aimodel.dh import scan
+from dh_aimodel.core.buildcheck import InstalledFile
+from dh_aimodel.dh.command import scan
 
 GGUF = b"GGUF" + struct.pack("<I", 3) + b"\0" * 40
 

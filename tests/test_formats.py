@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dh_aimodel import declaration
+from dh_aimodel.core import declaration
 from dh_aimodel.formats import (
     EXTENSIONS,
     FINDING_CODES,

@@ -1,4 +1,4 @@
-"""Tests of dh_aimodel.hashing: digests, parallel results, errors, Ctrl-C.
+"""Tests of dh_aimodel.tree.hashing: digests, parallel results, errors, Ctrl-C.
 
 Correctness only: throughput and memory targets are checked by
 ``python3 -m bench`` (bench/), never here, because timings in unit tests
@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dh_aimodel import hashing
-from dh_aimodel.hashing import DEFAULT_CHUNK, default_jobs, sha256_file, sha256_files
+from dh_aimodel.tree import hashing
+from dh_aimodel.tree.hashing import DEFAULT_CHUNK, default_jobs, sha256_file, sha256_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -260,7 +260,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from dh_aimodel.hashing import sha256_files
+    from dh_aimodel.tree.hashing import sha256_files
 
     paths = [Path(p) for p in sys.argv[1:]]
     sha256_files(paths, jobs=2, chunk=4096)

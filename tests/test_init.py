@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from dh_aimodel.cli import main
-from dh_aimodel.init_declaration import find_todos
+from dh_aimodel.commands.init import find_todos
 
 from hubfake import FakeHub
 

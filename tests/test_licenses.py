@@ -18,12 +18,13 @@ import yaml
 from hypothesis import given, settings, strategies as st
 from license_expression import get_spdx_licensing
 
-from dh_aimodel import licenses
-from dh_aimodel.declaration import LicenseVerdict
-from dh_aimodel.errors import Pos
-from dh_aimodel.licenses import LicenseJudgement, LicenseSyntaxError, judge
+from dh_aimodel.core.datafiles import data_path
+from dh_aimodel.core import licenses
+from dh_aimodel.core.declaration import LicenseVerdict
+from dh_aimodel.core.errors import Pos
+from dh_aimodel.core.licenses import LicenseJudgement, LicenseSyntaxError, judge
 
-DATA = Path(licenses.__file__).parent / "data" / "licenses.yaml"
+DATA = data_path("licenses.yaml")
 RAW = yaml.safe_load(DATA.read_text("utf-8"))
 TABLE: dict[str, dict] = RAW["licenses"]
 IDS = sorted(TABLE)
@@ -211,12 +212,12 @@ def test_table_source_is_one_line_naming_the_file_and_list_version():
 def test_loading_is_lazy():
     code = textwrap.dedent("""\
         import sys
-        import dh_aimodel.licenses
+        import dh_aimodel.core.licenses
         assert "license_expression" not in sys.modules
         assert "yaml" not in sys.modules
         """)
     subprocess.run([sys.executable, "-c", code], check=True,
-                   cwd=Path(licenses.__file__).parent.parent)
+                   cwd=Path(licenses.__file__).parents[2])
 
 
 def test_doctests():

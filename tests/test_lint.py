@@ -502,9 +502,9 @@ def test_a_deb_agrees_on_pickles_that_are_no_model(tmp_path):
 def test_dh_aimodel_build_check_does_not_call_them_models(tmp_path):
     """dh_aimodel's undeclared-model check goes by formats.looks_like_model, as
     lint's does: scanning every pickle for lint must not widen it."""
-    from dh_aimodel.buildcheck import plan
-    from dh_aimodel.declaration_loader import load_text
-    from dh_aimodel.dh import scan
+    from dh_aimodel.core.buildcheck import plan
+    from dh_aimodel.manifest.loader import load_text
+    from dh_aimodel.dh.command import scan
 
     build = tmp_path / "debian/demo-data"
     good = safetensors({"license": "mit"})
@@ -527,7 +527,7 @@ def test_deb_members_are_examined_while_streaming_and_not_kept(tmp_path):
     import gc
     import weakref
 
-    from dh_aimodel.lint.debfile import read_deb
+    from dh_aimodel.packaging.debfile import read_deb
 
     d = deb(tmp_path / "d.deb", {f"usr/share/demo/m{i}.gguf": gguf() for i in range(3)})
     alive: list[weakref.ref] = []

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_NAMES, copy_example, require_tools
-from dh_aimodel import overrides as ov
+from dh_aimodel.packaging import overrides as ov
 from dh_aimodel.cli import main
-from dh_aimodel.sourcetree import load
+from dh_aimodel.tree.sourcetree import load
 
 GOLDEN = Path(__file__).parent / "golden"
 TAG = ov.LONG_LINE_TAG

@@ -40,7 +40,7 @@ from typing import Literal
 import pytest
 
 from dh_aimodel.lint import lint
-from dh_aimodel.pickle_scan import PickleReport, scan_file, scan_pickle
+from dh_aimodel.formats.pickle_scan import PickleReport, scan_file, scan_pickle
 
 from lintkit import deb, model_yaml, tree, zip_bytes
 
@@ -662,7 +662,7 @@ def test_disagreements_match_the_readme(results: Results) -> None:
 
 
 # -- what the cross-check made the scanner do ----------------------------------------------
-# (unit tests of dh_aimodel.pickle_scan for the gaps the corpus found)
+# (unit tests of dh_aimodel.formats.pickle_scan for the gaps the corpus found)
 
 def _scan(data: bytes) -> PickleReport:
     return scan_pickle(io.BytesIO(data))

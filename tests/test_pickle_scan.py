@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dh_aimodel.formats import FINDING_CODES
-from dh_aimodel.pickle_scan import (
+from dh_aimodel.formats.pickle_scan import (
     DEFAULT_LIMIT,
     DEPTH_WARN,
     STRING_CAP,

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from dh_aimodel.classification import classify
-from dh_aimodel.declaration_loader import load_text
-from dh_aimodel.licenses import is_known
-from dh_aimodel.packaging import BinaryPackage, PackagingFacts
-from dh_aimodel.policies import get, names
-from dh_aimodel.policies._shared import licence_fits, list_ids, osi_approved
-from dh_aimodel.policies.mof import components
+from dh_aimodel.core.classification import classify
+from dh_aimodel.manifest.loader import load_text
+from dh_aimodel.core.licenses import is_known
+from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
+from dh_aimodel.core.policies import get, names
+from dh_aimodel.core.policies._shared import licence_fits, list_ids, osi_approved
+from dh_aimodel.core.policies.mof import components
 
 OTHERS = ("gr2025-a", "gr2025-glaser", "gr2025-choice2", "gr2025-choice3", "osaid-1.0", "mof")
 

@@ -6,7 +6,7 @@ command must then print one line ``aimodel: error: <file>: <what>; <fix>``
 (``dh_aimodel: error: ...``) and exit 1, or ``...: interrupted`` and exit
 130, never a traceback, and leave every file either as it was or completely
 written: no half-written file and no temporary file (but fetch's resumable
-``PATH.part``, see :mod:`dh_aimodel.fetch`).  Commands that only read
+``PATH.part``, see :mod:`dh_aimodel.hub.fetch`).  Commands that only read
 (validate, classify, lint, overrides without --write, copyright --check and
 --stdout, dh_aimodel --no-act) work on a read-only tree as on any other.
 
@@ -19,7 +19,7 @@ How each fault is made, for real wherever the machine allows it:
 * full disk: a real tmpfs of 1 MiB, filled up (and, remounted read-only, a
   real EROFS) where the tests may mount; everywhere, an ``OSError(ENOSPC)``
   injected at the file-writing boundary: ``os.write`` into the temporary
-  file of :func:`dh_aimodel.atomic.write_atomic`, and the ``open`` of
+  file of :func:`dh_aimodel.tree.atomic.write_atomic`, and the ``open`` of
   fetch's ``.part`` writer;
 * a file removed mid-scan: ``os.scandir`` (the listing) or ``sha256_files``
   (the hashing) wrapped so that the file is gone right after it was listed;
@@ -61,9 +61,11 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_example, require_tools, stage
-from dh_aimodel import atomic, dh, fetch, hashing
+from dh_aimodel.tree import atomic, hashing
+from dh_aimodel.dh import command as dh
+from dh_aimodel.hub import fetch
 from dh_aimodel.cli import main as aimodel_main
-from dh_aimodel.errors import WriteError
+from dh_aimodel.core.errors import WriteError
 
 from hubfake import FakeHub
 
@@ -153,7 +155,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def temporaries(root: Path) -> list[str]:
-    """Temporary files of :mod:`dh_aimodel.atomic` (``.NAME.XXXXXXXX.tmp``) left below root."""
+    """Temporary files of :mod:`dh_aimodel.tree.atomic` (``.NAME.XXXXXXXX.tmp``) left below root."""
     return [p.relative_to(root).as_posix() for p in sorted(root.rglob(".*.tmp"))]
 
 
@@ -806,7 +808,7 @@ def test_sigkill_during_a_write_leaves_old_or_new_never_partial(point: str, surv
 #: Rewrites one large file forever, alternating two contents.
 REWRITER = textwrap.dedent("""\
     import sys
-    from dh_aimodel.atomic import write_atomic
+    from dh_aimodel.tree.atomic import write_atomic
 
     contents = [bytes([0xa0 + i]) * (8 << 20) for i in range(2)]
     write_atomic(sys.argv[1], contents[0])

@@ -18,9 +18,9 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 import dh_aimodel
-from dh_aimodel.declaration_loader import Yaml12Loader, load_text
-from dh_aimodel.errors import DeclarationError
-from dh_aimodel.policies import names
+from dh_aimodel.manifest.loader import Yaml12Loader, load_text
+from dh_aimodel.core.errors import DeclarationError
+from dh_aimodel.core.policies import names
 
 SCHEMA = json.loads((Path(dh_aimodel.__file__).parent / "data/aimodel.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

@@ -59,21 +59,21 @@ def test_help_without_a_subcommand_lists_them_all(capsys: pytest.CaptureFixture[
 
 
 def test_deb822_is_imported_without_a_charset_detector() -> None:
-    loaded = _modules_after("from dh_aimodel.pydebian import copyright; copyright()")
+    loaded = _modules_after("from dh_aimodel.packaging.pydebian import copyright; copyright()")
     assert {"debian.deb822", "debian.copyright"} <= loaded
     assert "charset_normalizer" not in loaded and "chardet" not in loaded
 
 
 def test_the_detector_stays_importable_afterwards() -> None:
     # requests imports charset_normalizer: hiding it must not outlive the import
-    loaded = _modules_after("from dh_aimodel.pydebian import deb822; deb822()\n"
+    loaded = _modules_after("from dh_aimodel.packaging.pydebian import deb822; deb822()\n"
                             "import charset_normalizer, requests")
     assert {"charset_normalizer", "requests", "debian.deb822"} <= loaded
 
 
 def test_an_earlier_import_is_reused() -> None:
     loaded = _modules_after("import charset_normalizer, debian.deb822, sys\n"
-                            "from dh_aimodel.pydebian import deb822\n"
+                            "from dh_aimodel.packaging.pydebian import deb822\n"
                             "assert deb822() is sys.modules['debian.deb822']")
     assert "charset_normalizer" in loaded
 
@@ -86,13 +86,13 @@ def test_lint_of_a_deb_loads_no_detector_and_no_unneeded_module(built_examples) 
         f"main(['lint', {str(deb)!r}])")
     assert "charset_normalizer" not in loaded
     # build-time and source-tree code stays out of a .deb lint
-    assert not loaded & {"dh_aimodel.buildcheck", "dh_aimodel.declaration_loader",
+    assert not loaded & {"dh_aimodel.core.buildcheck", "dh_aimodel.manifest.loader",
                          "requests", "jinja2", "dh_aimodel.cli.classify"}
 
 
 def test_python_debian_is_imported_through_pydebian_only() -> None:
     """One first import is enough to load the detector; so every import goes
-    through :mod:`dh_aimodel.pydebian` (type-checking imports excepted)."""
+    through :mod:`dh_aimodel.packaging.pydebian` (type-checking imports excepted)."""
     import ast
 
     offenders = []

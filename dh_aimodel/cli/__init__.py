@@ -2,7 +2,7 @@
 
 One module per subcommand (``add_parser``, ``run``), found by listing this
 package, so adding a subcommand is adding a module; this module only builds
-the parser and turns :class:`~dh_aimodel.errors.AimodelError` into one line per
+the parser and turns :class:`~dh_aimodel.core.errors.AimodelError` into one line per
 problem and an exit status (1: bad input, 2: bad usage).
 """
 
@@ -15,8 +15,8 @@ import pkgutil
 import sys
 from typing import Sequence
 
-from .. import __version__
-from ..errors import AimodelError
+from dh_aimodel import __version__
+from dh_aimodel.core.errors import AimodelError
 
 PROG = "aimodel"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..policies import get, names
+from dh_aimodel.core.policies import get, names
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,10 +29,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..classification import classify
-    from ..render import render
-    from ..report import all_policies_json, all_policies_table, classification_json
-    from ..sourcetree import load
+    from dh_aimodel.core.classification import classify
+    from dh_aimodel.packaging.render import render
+    from dh_aimodel.core.classify_json import all_policies_json, all_policies_table, classification_json
+    from dh_aimodel.tree.sourcetree import load
 
     tree = load(args.path)
     if args.all_policies:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import UsageError
+from dh_aimodel.core.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,8 +31,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import fetch
-    from ..sourcetree import load
+    from dh_aimodel.hub import fetch
+    from dh_aimodel.tree.sourcetree import load
 
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: accepted: a number of files, at least 1")

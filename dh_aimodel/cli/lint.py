@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..lint import catalog, lint, report
+    from dh_aimodel.lint import catalog, lint, report
 
     if args.list_tags:
         for info in catalog.catalogue().values():

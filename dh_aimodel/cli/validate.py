@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import DeclarationError, Problem
+from dh_aimodel.core.errors import DeclarationError, Problem
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,8 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..sourcetree import load
-    from ..validation import licence_problems
+    from dh_aimodel.tree.sourcetree import load
+    from dh_aimodel.core.validation import licence_problems
 
     tree = load(args.path)
     errors, warnings = licence_problems(tree.declaration)
@@ -49,8 +49,8 @@ def _todos(path: str) -> list[Problem]:
     A declaration with TODOs loads (their values are conservative placeholders)
     but is not reviewed yet, so validate lists them and exits 1.
     """
-    from ..init_declaration import find_todos
-    from ..sourcetree import display_name, locate
+    from dh_aimodel.commands.init import find_todos
+    from dh_aimodel.tree.sourcetree import display_name, locate
 
     declaration, _, _ = locate(path)
     return find_todos(declaration.read_text(encoding="utf-8"), display_name(declaration))

@@ -2,7 +2,7 @@
 
 :mod:`.inputs` turns a source tree, .deb or .changes into read-only
 :class:`~.state.LintState` values; :mod:`.checks` maps a state to
-diagnostics (pure functions); :mod:`dh_aimodel.overrides` applies the
+diagnostics (pure functions); :mod:`dh_aimodel.packaging.overrides` applies the
 package's own override files; :mod:`.report` formats.  Severity and
 explanation come from the tag catalogue (:mod:`.catalog`).
 """
@@ -12,19 +12,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from .catalog import SEVERITIES, catalogue
-from .checks import run_checks
-from .report import Result
+from dh_aimodel.lint.catalog import SEVERITIES, catalogue
+from dh_aimodel.lint.checks import run_checks
+from dh_aimodel.lint.report import Result
 
 if TYPE_CHECKING:
-    from .inputs import Target
+    from dh_aimodel.lint.inputs import Target
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def lint(path: Path, source: Path | None = None, pedantic: bool = False) -> list[Result]:
     """All results for PATH, overrides applied, in a stable order."""
-    from .inputs import targets
+    from dh_aimodel.lint.inputs import targets
 
     results = [r for target in targets(Path(path), source) for r in target_results(target)
                if pedantic or r.severity != "pedantic"]
@@ -39,7 +39,7 @@ def target_results(target: "Target") -> Iterator[Result]:
     Shared by ``aimodel lint`` and dh_aimodel's build-time checks, so that
     both read override files and pick the overriding line the same way.
     """
-    from ..overrides import enabled, overriding, parse_overrides
+    from dh_aimodel.packaging.overrides import enabled, overriding, parse_overrides
 
     tables = {label: enabled(parse_overrides(text, label, name))
               for label, (name, text) in target.overrides.items()}

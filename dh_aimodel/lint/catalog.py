@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal, Mapping
+
+from dh_aimodel.core.datafiles import data_path
 
 Severity = Literal["error", "warning", "info", "pedantic"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info", "pedantic")
 #: The one-letter code Lintian prints for each severity.
 CODES: Mapping[str, str] = {"error": "E", "warning": "W", "info": "I", "pedantic": "P"}
 
-TAG_DIR = Path(__file__).resolve().parent.parent / "data" / "tags"
+TAG_DIR = data_path("tags")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def _paragraph_text(value: str) -> str:
 @cache
 def catalogue() -> Mapping[str, TagInfo]:
     """Every tag, by name; a malformed tag file is a bug of the package (AssertionError)."""
-    from ..pydebian import deb822
+    from dh_aimodel.packaging.pydebian import deb822
 
     Deb822 = deb822().Deb822
 
@@ -68,7 +69,7 @@ def catalogue() -> Mapping[str, TagInfo]:
 
 def get(tag: str) -> TagInfo:
     """The catalogue entry of ``tag``; unknown tags are a usage error listing how to find them."""
-    from ..errors import UsageError
+    from dh_aimodel.core.errors import UsageError
 
     try:
         return catalogue()[tag]

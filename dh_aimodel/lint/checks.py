@@ -3,8 +3,8 @@
 A rule names its tag and the context (Lintian's "hint", ending with
 ``[path]`` where there is one); severity and explanation come from the tag
 catalogue.  Each rule delegates its judgement to the module that owns it
-(:mod:`dh_aimodel.dep5` for copyright, :mod:`dh_aimodel.classification`
-for areas, :mod:`dh_aimodel.licenses` for licences, the readers'
+(:mod:`dh_aimodel.packaging.dep5` for copyright, :mod:`dh_aimodel.core.classification`
+for areas, :mod:`dh_aimodel.core.licenses` for licences, the readers'
 findings for file formats) so that dh_aimodel and lint never disagree.
 """
 
@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator
 
-from .state import LintState, ScannedFile
+from dh_aimodel.lint.state import LintState, ScannedFile
 
 #: Finding codes of the readers that make a file malformed (the others say
 #: a limit of ours was reached, or are reported by another tag).
@@ -81,7 +81,7 @@ def checksum_not_declared(s: LintState) -> Iterator[Diagnostic]:
 
 
 def weights_licence_unknown(s: LintState) -> Iterator[Diagnostic]:
-    from ..licenses import LicenseSyntaxError, judge
+    from dh_aimodel.core.licenses import LicenseSyntaxError, judge
 
     if s.declaration is None:
         return
@@ -149,7 +149,7 @@ def runtime_download_in_main(s: LintState) -> Iterator[Diagnostic]:
 
 
 def copyright_coverage(s: LintState) -> Iterator[Diagnostic]:
-    from ..dep5 import licences_agree
+    from dh_aimodel.packaging.dep5 import licences_agree
 
     seen: set[str] = set()
     for d in s.declared:
@@ -170,7 +170,7 @@ def copyright_coverage(s: LintState) -> Iterator[Diagnostic]:
 
 
 def ml_policy_disclaimer(s: LintState) -> Iterator[Diagnostic]:
-    from ..dep5 import disclaimer_problem
+    from dh_aimodel.packaging.dep5 import disclaimer_problem
 
     if s.copyright is None:
         return
@@ -197,8 +197,8 @@ def _copyright_licence_by_name(s: LintState, path: str) -> str | None:
 
 
 def embedded_licence_mismatch(s: LintState) -> Iterator[Diagnostic]:
-    from ..dep5 import licences_agree
-    from ..licenses import hf_alias
+    from dh_aimodel.packaging.dep5 import licences_agree
+    from dh_aimodel.core.licenses import hf_alias
 
     declared: dict[str, str] = {}
     for d in s.declared:
@@ -279,7 +279,7 @@ def source_spans_areas(s: LintState) -> Iterator[Diagnostic]:
     if s.kind != "source" or src is None:
         return
     if any(r.rule == "area/source-spans-areas" for r in src.reasons):
-        from ..policies import AREAS
+        from dh_aimodel.core.policies import AREAS
 
         areas = sorted({p.area for p in s.classification.packages
                         if p.package is not None and p.area is not None}, key=AREAS.index)

@@ -22,16 +22,16 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping
 
-from ..errors import DeclarationError, PackagingError, Pos, UsageError
-from ..formats import looks_like_model, may_hold_pickles, sniff_file
-from .state import DeclaredFile, LintState, ScannedFile
+from dh_aimodel.core.errors import DeclarationError, PackagingError, Pos, UsageError
+from dh_aimodel.formats import looks_like_model, may_hold_pickles, sniff_file
+from dh_aimodel.lint.state import DeclaredFile, LintState, ScannedFile
 
 if TYPE_CHECKING:
     from debian.copyright import Copyright
 
-    from ..buildcheck import Plan
-    from ..declaration import Declaration
-    from ..packaging import PackagingFacts
+    from dh_aimodel.core.buildcheck import Plan
+    from dh_aimodel.core.declaration import Declaration
+    from dh_aimodel.core.facts import PackagingFacts
 
 #: Directories of a source tree that hold no upstream files.
 SKIP_DIRS = frozenset({".git", ".pc", ".svn", ".hg", ".bzr", "debian", "__pycache__"})
@@ -68,7 +68,7 @@ def _scanned(source: "Path | BinaryIO", name: str, head: bytes) -> ScannedFile |
     try:
         pickle = None
         if pickled:  # the scanner is imported only then: most models are no pickles
-            from ..pickle_scan import scan_file
+            from dh_aimodel.formats.pickle_scan import scan_file
 
             pickle = scan_file(source, base)
         if pickle is not None and not pickle.streams:
@@ -83,7 +83,7 @@ def _scanned(source: "Path | BinaryIO", name: str, head: bytes) -> ScannedFile |
 
 
 def _read_copyright_text(text: str) -> "Copyright | None":
-    from ..pydebian import copyright
+    from dh_aimodel.packaging.pydebian import copyright
 
     Copyright = copyright().Copyright
     try:
@@ -95,16 +95,16 @@ def _read_copyright_text(text: str) -> "Copyright | None":
 
 
 def _classify(declaration: "Declaration", facts: "PackagingFacts | None"):  # noqa: ANN202
-    from ..classification import classify
-    from ..policies import get
+    from dh_aimodel.core.classification import classify
+    from dh_aimodel.core.policies import get
 
     return classify(declaration, facts, get(declaration.policy))
 
 
 def _load_source(root: Path) -> tuple["Declaration | None", tuple, "PackagingFacts | None"]:
-    from ..control import read_control
-    from ..declaration_loader import load_text
-    from ..sourcetree import locate
+    from dh_aimodel.packaging.control import read_control
+    from dh_aimodel.manifest.loader import load_text
+    from dh_aimodel.tree.sourcetree import locate
 
     declaration_path, control_path, _ = locate(root)
     facts = read_control(control_path, "debian/control") if control_path else None
@@ -140,8 +140,8 @@ def expand(spec: str, tree_files: list[str], root: Path) -> tuple[str, ...]:
 # -- source tree ---------------------------------------------------------------
 
 def source_target(root: Path) -> Target:
-    from ..formats import SNIFF_BYTES
-    from ..hashing import sha256_files
+    from dh_aimodel.formats import SNIFF_BYTES
+    from dh_aimodel.tree.hashing import sha256_files
 
     root = Path(root)
     declaration, problems, facts = _load_source(root)
@@ -220,7 +220,7 @@ def _text(contents, *names: str) -> str | None:  # noqa: ANN001
 
 def _provenance(text: str, installed: set[str], package: str) -> tuple[list[DeclaredFile], dict[str, str]]:
     """Declared files and licences from README.aimodel (deb822, Files in sha256sum form)."""
-    from ..pydebian import deb822
+    from dh_aimodel.packaging.pydebian import deb822
 
     Deb822 = deb822().Deb822
     declared: list[DeclaredFile] = []
@@ -245,7 +245,7 @@ def _provenance(text: str, installed: set[str], package: str) -> tuple[list[Decl
 def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
                         matches: Mapping[str, tuple[str, ...]]) -> list[DeclaredFile]:
     """The package's declared file specs, each with the installed files
-    :func:`dh_aimodel.buildcheck.plan` matched to it.
+    :func:`dh_aimodel.core.buildcheck.plan` matched to it.
 
     An installed file is found by its name, as dh_aimodel finds it at build
     time, so that lint on a .deb and dh_aimodel on the build directory agree
@@ -262,7 +262,7 @@ def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
 
 
 def deb_target(deb: Path, source: Path | None = None) -> Target:
-    from .debfile import Member, read_deb
+    from dh_aimodel.packaging.debfile import Member, read_deb
 
     def wanted(name: str) -> bool:
         return (name.startswith("usr/share/doc/") and PurePosixPath(name).name in (
@@ -285,7 +285,7 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
     knows = False
     src_name = contents.control.get("Source", package).split()[0]
     if source is not None:
-        from ..buildcheck import InstalledFile, plan
+        from dh_aimodel.core.buildcheck import InstalledFile, plan
 
         declaration, problems, facts = _load_source(source)
         if declaration is not None:
@@ -335,7 +335,7 @@ def build_dir_target(build_dir: Path, package: str, source: str | None,
     packed) as dh_aimodel has already seen it, for lint's checks of file contents.
 
     dh_aimodel walked the directory and read every file's head
-    (:func:`dh_aimodel.dh.scan`), matched the installed files to the
+    (:func:`dh_aimodel.dh.command.scan`), matched the installed files to the
     declaration (``p``, with ``matches`` from the source tree) and hashed the
     declared ones (``digests``, by installed path): all of that is reused,
     and only the files of ``heads`` (installed path -> first bytes: models,
@@ -364,7 +364,7 @@ def build_dir_target(build_dir: Path, package: str, source: str | None,
 def _metadata(source, name: str, fmt: str | None):  # noqa: ANN001, ANN202
     """Header of a model file, read as its format, or as its extension says when the
     magic bytes do not match (a broken ``.safetensors`` is still reported)."""
-    from ..formats import EXTENSIONS, _extension, read_metadata
+    from dh_aimodel.formats import EXTENSIONS, _extension, read_metadata
 
     fmt = fmt or EXTENSIONS.get(_extension(name))  # noqa: SLF001
     return read_metadata(source, fmt) if fmt and fmt != "other" else None
@@ -372,7 +372,7 @@ def _metadata(source, name: str, fmt: str | None):  # noqa: ANN001, ANN202
 
 def changes_debs(changes: Path) -> list[Path]:
     """The .deb files a .changes lists (Files field), beside it."""
-    from ..pydebian import deb822
+    from dh_aimodel.packaging.pydebian import deb822
 
     Changes = deb822().Changes
 

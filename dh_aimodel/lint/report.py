@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .catalog import catalogue
-from .checks import Diagnostic
+from dh_aimodel.lint.catalog import catalogue
+from dh_aimodel.lint.checks import Diagnostic
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,15 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Mapping
 
-from ..errors import Problem
+from dh_aimodel.core.errors import Problem
 
 if TYPE_CHECKING:
     from debian.copyright import Copyright
 
-    from ..classification import Classification
-    from ..declaration import Declaration
-    from ..formats import Metadata
-    from ..pickle_scan import PickleReport
+    from dh_aimodel.core.classification import Classification
+    from dh_aimodel.core.declaration import Declaration
+    from dh_aimodel.formats import Metadata
+    from dh_aimodel.formats.pickle_scan import PickleReport
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,320 @@
+"""What dh_aimodel checks in a package build directory, as pure functions.
+
+The adapter (:mod:`dh_aimodel.dh.command`) walks ``debian/<pkg>/``, sniffs heads and
+hashes files; everything it found reaches this module as plain data, and
+this module says what is wrong, one message per problem, each naming the
+package and the fix.  Keeping the I/O out makes every case testable with a
+few literals, and keeps the rules in one place.
+
+Declared paths are relative to the *source* tree (``models/x.gguf``) while
+the installed path is whatever debian/<pkg>.install made of it
+(``usr/share/<pkg>/x.gguf``), so an installed file is matched to a
+declaration by its file name (or by a glob on the name), and its content is
+then verified: against the declared sha256 when there is one, else against
+the file of the same name in the source tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+from typing import Iterable, Mapping
+
+from dh_aimodel.core.classification import PackageVerdict, SourceVerdict
+from dh_aimodel.core.declaration import Declaration, FileSpec, Model
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledFile:
+    """A regular file below the package build directory."""
+
+    #: Relative to the build directory, POSIX form (``usr/share/foo/x.gguf``).
+    path: str
+    #: :func:`dh_aimodel.formats.looks_like_model` said yes.
+    is_model: bool
+    #: The sniffed format, for messages.
+    format: str | None = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.path).name
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """One installed file that a declared file spec covers, and how to verify it."""
+
+    model: str
+    spec: FileSpec
+    installed: str
+    #: The declared sha256, when there is one.
+    sha256: str | None
+    #: Otherwise: source-tree files whose content is acceptable (same name).
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to hash and verify for one package, and what is already wrong."""
+
+    package: str
+    build_dir: str
+    expected: tuple[Expected, ...]
+    problems: tuple[str, ...]
+
+    def paths_to_hash(self) -> tuple[tuple[str, str], ...]:
+        """(kind, path) pairs: ``installed`` paths below the build dir, ``source`` paths."""
+        out: dict[tuple[str, str], None] = {}
+        for e in self.expected:
+            out[("installed", e.installed)] = None
+            if e.sha256 is None:
+                for s in e.sources:
+                    out[("source", s)] = None
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedFile:
+    """An installed model file whose content matched its declaration."""
+
+    model: str
+    path: str
+    sha256: str
+    source: str
+
+
+def _name_pattern(spec: FileSpec) -> str:
+    return PurePosixPath(spec.path).name
+
+
+def _where(spec: FileSpec) -> str:
+    """Where the spec is declared: ``debian/aimodel.yaml:7:9``."""
+    return str(spec.pos)
+
+
+def shipped_models(declaration: Declaration, package: str) -> tuple[Model, ...]:
+    """The models this package ships (``delivery: shipped``, ``package`` is it)."""
+    return tuple(m for m in declaration.models if m.package == package and m.shipped)
+
+
+def plan(declaration: Declaration, package: str, build_dir: str,
+         installed: Iterable[InstalledFile],
+         source_matches: Mapping[str, tuple[str, ...]]) -> Plan:
+    """Match installed files to declared ones; report what cannot match at all.
+
+    ``source_matches`` maps each declared path (or glob) to the source-tree
+    files it names that exist (a glob expanded, a plain path itself or
+    nothing).  Problems found here: declared files that are not installed,
+    globs that name no file, model files that nobody declared.
+    """
+    files = sorted(installed, key=lambda f: f.path)
+    expected: list[Expected] = []
+    problems: list[str] = []
+    covered: set[str] = set()
+    for model in shipped_models(declaration, package):
+        for spec in model.files:
+            name = _name_pattern(spec)
+            candidates = [f for f in files if fnmatchcase(f.name, name)]
+            sources = source_matches.get(spec.path, ())
+            covered.update(f.path for f in candidates)
+            if spec.is_glob:
+                problems += _glob_gaps(package, build_dir, model, spec, candidates, sources)
+            elif not candidates:
+                problems.append(
+                    f"{package}: {spec.path} (model {model.name}) is declared in "
+                    f"{_where(spec)} but not installed in {build_dir}/; "
+                    f"install it (debian/{package}.install), or set 'package:' to the "
+                    "package that ships it")
+            for f in candidates:
+                same_name = tuple(s for s in sources if PurePosixPath(s).name == f.name)
+                expected.append(Expected(model.name, spec, f.path, spec.sha256, same_name))
+    problems += _undeclared(declaration, package, build_dir, files, covered)
+    return Plan(package, build_dir, tuple(expected), tuple(problems))
+
+
+def _glob_gaps(package: str, build_dir: str, model: Model, spec: FileSpec,
+               candidates: list[InstalledFile], sources: tuple[str, ...]) -> list[str]:
+    """A glob must name something, and every source file it names must be installed."""
+    if not sources and not candidates:
+        return [f"{package}: {spec.path} (model {model.name}, {_where(spec)}) matches no "
+                f"file in the source tree nor in {build_dir}/; correct the path, or remove "
+                "it from the declaration"]
+    installed_names = {f.name for f in candidates}
+    return [f"{package}: {s} (model {model.name}, matched by {spec.path}) is not installed "
+            f"in {build_dir}/; install it (debian/{package}.install), or narrow the glob"
+            for s in sources if PurePosixPath(s).name not in installed_names]
+
+
+def _undeclared(declaration: Declaration, package: str, build_dir: str,
+                files: list[InstalledFile], covered: set[str]) -> list[str]:
+    """Model files that no shipped model of this package declares.
+
+    An undeclared model is how non-free weights slip into main, so every
+    one is an error, with a hint when another entry of the declaration
+    names it (wrong package, or ``delivery`` other than shipped).
+    """
+    problems = []
+    for f in files:
+        if not f.is_model or f.path in covered:
+            continue
+        hint = ""
+        for m in declaration.models:
+            if any(fnmatchcase(f.name, _name_pattern(s)) for s in m.files):
+                if m.package != package:
+                    hint = f" (model {m.name} declares it, for package {m.package})"
+                elif not m.shipped:
+                    hint = f" (model {m.name} declares it with delivery: {m.delivery})"
+                break
+        kind = f"a model file ({f.format})" if f.format else "a model file"
+        problems.append(
+            f"{package}: {build_dir}/{f.path} is {kind} that debian/aimodel.yaml does not "
+            f"declare for {package}{hint}; declare it in the files of a model with "
+            f"'package: {package}' and 'delivery: shipped', or do not install it")
+    return problems
+
+
+def verify(p: Plan, installed_digests: Mapping[str, str | OSError],
+           source_digests: Mapping[str, str | OSError]) -> tuple[list[VerifiedFile], list[str]]:
+    """Compare every expected file's sha256; (verified files, problems).
+
+    Matching by name can be ambiguous (two models each shipping a
+    ``config.json``), so an installed file is accepted when *any* spec that
+    names it accepts its content, and reported against the first one
+    otherwise.  A plain declared path all of whose namesakes belong to other
+    specs is not installed.
+    """
+    by_file: dict[str, list[Expected]] = {}
+    for e in p.expected:
+        by_file.setdefault(e.installed, []).append(e)
+    verified: list[VerifiedFile] = []
+    problems: list[str] = []
+    accepted_by: dict[tuple[str, str], list[str]] = {}
+    for installed, entries in by_file.items():
+        got = installed_digests.get(installed)
+        if not isinstance(got, str):
+            problems.append(f"{p.package}: cannot read {p.build_dir}/{installed}: "
+                            f"{_strerror(got)}; dh_aimodel must read every model file it "
+                            "checks")
+            continue
+        where = f"{p.build_dir}/{installed}"
+        outcomes = [(e, _accepts(e, got, source_digests, p.package, where)) for e in entries]
+        good = [(e, source) for e, (source, _) in outcomes if source is not None]
+        for e, _ in good:
+            accepted_by.setdefault((e.model, e.spec.path), []).append(installed)
+        if good:
+            e, source = good[0]
+            verified.append(VerifiedFile(e.model, installed, got, source))
+            continue
+        problems.append(outcomes[0][1][1])
+    accepted = {v.path for v in verified}
+    by_spec: dict[tuple[str, str], list[Expected]] = {}
+    for e in p.expected:
+        if not e.spec.is_glob:
+            by_spec.setdefault((e.model, e.spec.path), []).append(e)
+    for key, entries in by_spec.items():
+        if key not in accepted_by and all(e.installed in accepted for e in entries):
+            e = entries[0]
+            problems.append(
+                f"{p.package}: {e.spec.path} (model {e.model}) is declared in "
+                f"{_where(e.spec)} but not installed in {p.build_dir}/ "
+                f"(the installed files of that name belong to other models); install it "
+                f"(debian/{p.package}.install)")
+    return verified, problems
+
+
+def _accepts(e: Expected, got: str, source_digests: Mapping[str, str | OSError],
+             package: str, where: str) -> tuple[str | None, str]:
+    """(the source path whose content it has, "") or (None, what is wrong and the fix)."""
+    if e.sha256 is not None:
+        if got == e.sha256:
+            return e.spec.path, ""
+        return None, (f"{package}: {where} has sha256 {got}, but {_where(e.spec)} "
+                      f"declares {e.sha256} for {e.spec.path} (model "
+                      f"{e.model}); install the declared file, or update its sha256 if the "
+                      "model was changed on purpose")
+    sources = {s: source_digests.get(s) for s in e.sources}
+    match = next((s for s, d in sources.items() if d == got), None)
+    if match is not None:
+        return match, ""
+    if not sources:
+        return None, (f"{package}: {where} is declared by {e.spec.path} (model {e.model}), "
+                      "but no file of that name is in the source tree to compare it with; "
+                      f"add its sha256 at {_where(e.spec)}")
+    unreadable = [f"{s}: {_strerror(d)}" for s, d in sources.items() if not isinstance(d, str)]
+    if unreadable:
+        return None, (f"{package}: cannot read {', '.join(unreadable)} to verify {where}; "
+                      "dh_aimodel must read the declared files")
+    first = sorted(sources)[0]
+    return None, (f"{package}: {where} has sha256 {got}, which differs from the declared "
+                  f"source file {first} (sha256 {sources[first]}, model {e.model}); install "
+                  "the declared file unchanged, or declare the installed one")
+
+
+def _strerror(value: object) -> str:
+    if isinstance(value, OSError):
+        return value.strerror or str(value)
+    return "not hashed"
+
+
+# -- classification against debian/control -----------------------------------
+
+def explain(verdict: PackageVerdict) -> str:
+    """Why a package lands in its area, in one parenthesis-sized text."""
+    parts = [r.text for r in verdict.reasons if r.rule != "area/shipped-model"]
+    for m in verdict.models:
+        if m.delivery != "shipped":
+            continue
+        texts = [r.text for r in m.reasons if r.severity != "warning"]
+        parts.append(f"{m.name} is {m.cls}: " + "; ".join(texts) if texts
+                     else f"{m.name} is {m.cls}")
+    return "; ".join(parts) or "no model"
+
+
+def section_problems(verdict: PackageVerdict) -> list[str]:
+    """Section mismatch, or a model that no archive area may carry."""
+    package = verdict.package
+    if verdict.area == "none":
+        bad = [m.name for m in verdict.models if m.delivery == "shipped" and m.area == "none"]
+        return [f"{package}: ships {', '.join(bad)}, which may not be redistributed at all "
+                f"({explain(verdict)}); no archive area can carry it: do not ship it, or "
+                "correct the licence or 'distributable' in debian/aimodel.yaml"]
+    if not verdict.section_mismatch:
+        return []
+    return [f"{package}: Section is {verdict.section_declared} in debian/control, but its "
+            f"models make it {verdict.section_recommended} ({explain(verdict)}); set "
+            f"Section: {verdict.section_recommended}"]
+
+
+def source_section_problem(source: SourceVerdict | None,
+                           packages: Iterable[PackageVerdict] = ()) -> list[str]:
+    """The source paragraph must sit in the area of its worst binary (archive-liberty-mismatch).
+
+    Not reported when a binary package that inherits the source's Section
+    already reports the same mismatch: one fix, one message.
+    """
+    if source is None or not source.section_mismatch:
+        return []
+    for p in packages:
+        if (p.section_mismatch and p.section_declared == source.section_declared
+                and p.section_recommended == source.section_recommended):
+            return []
+    return [f"source {source.name}: Section is {source.section_declared} in the source "
+            f"paragraph of debian/control, but its binary packages make it "
+            f"{source.section_recommended}; set Section: {source.section_recommended} there"]
+
+
+def model_files_for_copyright(declaration: Declaration, package: str,
+                              source_matches: Mapping[str, tuple[str, ...]]
+                              ) -> list[tuple[Model, str]]:
+    """(model, source path) of every shipped file, as debian/copyright must cover them.
+
+    A glob that matched nothing is checked as written, so that its pattern
+    still has to be covered.
+    """
+    out: dict[tuple[str, str], tuple[Model, str]] = {}
+    for model in shipped_models(declaration, package):
+        for spec in model.files:
+            for path in source_matches.get(spec.path) or (spec.path,):
+                out.setdefault((path, model.name), (model, path))
+    return [out[k] for k in sorted(out)]

@@ -1,0 +1,188 @@
+"""From a declaration and debian/control facts to per-package verdicts.
+
+Pure: the policy judges models; this module applies classification.md
+"Package area" (worst shipped model, run-time downloaders, relations inside
+the source, the source's own area) and recommends a Section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from graphlib import TopologicalSorter
+
+from dh_aimodel.core.declaration import Declaration, Model
+from dh_aimodel.core.facts import PackagingFacts
+from dh_aimodel.core.policies import AREAS, Area, Context, ModelVerdict, Policy, Reason, worst_area
+
+DERIVED = "derived"
+
+
+@dataclass(frozen=True, slots=True)
+class PackageVerdict:
+    package: str | None
+    area: Area | None
+    section_declared: str | None
+    section_recommended: str | None
+    models: tuple[ModelVerdict, ...]
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def section_mismatch(self) -> bool:
+        return section_mismatch(self.section_recommended, self.section_declared)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceVerdict:
+    name: str
+    area: Area | None
+    section_declared: str | None
+    section_recommended: str | None
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def section_mismatch(self) -> bool:
+        return section_mismatch(self.section_recommended, self.section_declared)
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    policy: Policy
+    packages: tuple[PackageVerdict, ...]
+    source: SourceVerdict | None = None
+
+
+def section_mismatch(recommended: str | None, declared: str | None) -> bool:
+    """debian/control disagrees with a recommendation (none: nothing to disagree with)."""
+    return recommended is not None and declared != recommended
+
+
+def recommended_section(area: Area | None, declared: str | None) -> str | None:
+    """Area prefix + the declared section's name (``non-free/science``; main: no prefix)."""
+    if area is None or declared is None or area == "none":
+        return None
+    name = declared.rsplit("/", 1)[-1]
+    return name if area == "main" else f"{area}/{name}"
+
+
+def judge_models(declaration: Declaration, policy: Policy) -> dict[str, ModelVerdict]:
+    """Every model's verdict, base models first so derived models can consult them."""
+    by_name = {m.name: m for m in declaration.models}
+    order = TopologicalSorter({m.name: [m.base_model] if m.base_model in by_name else []
+                               for m in declaration.models}).static_order()
+    decided: dict[str, ModelVerdict] = {}
+    for name in order:
+        decided[name] = policy.judge(by_name[name],
+                                     Context(declaration.licenses, decided))
+    return decided
+
+
+def _package_area(models: list[tuple[Model, ModelVerdict]]) -> tuple[Area, list[Reason]]:
+    """Rules 1 and 2: worst shipped model; a run-time downloader makes contrib."""
+    area: Area = "main"
+    reasons = []
+    for model, verdict in models:
+        if model.delivery == "shipped" and verdict.area is not None:
+            if AREAS.index(verdict.area) > AREAS.index("main"):
+                reasons.append(Reason("area/shipped-model", DERIVED,
+                                      f"ships model {model.name}, which is {verdict.cls} "
+                                      f"(area {verdict.area})"))
+            area = worst_area([area, verdict.area])
+        elif model.delivery == "downloaded":
+            reasons.append(Reason("area/runtime-download", DERIVED,
+                                  f"downloads model {model.name} at run time and needs it to "
+                                  "function (Policy 2.2.2: contrib)"))
+            area = worst_area([area, "contrib"])
+    return area, reasons
+
+
+def classify(declaration: Declaration, facts: PackagingFacts | None,
+             policy: Policy) -> Classification:
+    verdicts = judge_models(declaration, policy)
+    grouped: dict[str | None, list[tuple[Model, ModelVerdict]]] = {}
+    if facts is not None:
+        for p in facts.packages:
+            grouped[p.name] = []
+    for m in declaration.models:
+        if m.delivery == "reference" and m.package is None:
+            continue
+        grouped.setdefault(m.package, []).append((m, verdicts[m.name]))
+    reference = [verdicts[m.name] for m in declaration.models
+                 if m.delivery == "reference" and m.package is None]
+
+    if not policy.gives_area:
+        packages = tuple(
+            PackageVerdict(name, None, _declared(facts, name), None,
+                           tuple(v for _, v in models))
+            for name, models in grouped.items())
+        return Classification(policy, packages + _reference_only(reference), _source(facts, None))
+
+    areas: dict[str | None, Area] = {}
+    reasons: dict[str | None, list[Reason]] = {}
+    for name, models in grouped.items():
+        areas[name], reasons[name] = _package_area(models)
+    _relations(facts, areas, reasons)
+    packages = tuple(
+        PackageVerdict(name, areas[name], _declared(facts, name),
+                       recommended_section(areas[name], _declared(facts, name)),
+                       tuple(v for _, v in models), tuple(reasons[name]))
+        for name, models in grouped.items())
+    source = _source(facts, [p.area for p in packages if p.package is not None])
+    return Classification(policy, packages + _reference_only(reference), source)
+
+
+def _reference_only(verdicts: list[ModelVerdict]) -> tuple[PackageVerdict, ...]:
+    """Models used only as bases belong to no package; they are shown apart."""
+    if not verdicts:
+        return ()
+    return (PackageVerdict(None, None, None, None, tuple(verdicts)),)
+
+
+def _declared(facts: PackagingFacts | None, name: str | None) -> str | None:
+    package = facts.package(name) if facts is not None and name is not None else None
+    return package.section if package is not None else None
+
+
+def _relations(facts: PackagingFacts | None, areas: dict[str | None, Area],
+               reasons: dict[str | None, list[Reason]]) -> None:
+    """Rule 3: requiring or recommending a package of this source outside main → contrib.
+
+    Iterated to a fixed point, since a package made contrib this way makes its own
+    dependants contrib too.
+    """
+    if facts is None:
+        return
+    changed = True
+    while changed:
+        changed = False
+        for package in facts.packages:
+            for field, target in package.relations:
+                target_area = areas.get(target)
+                if (target_area is None or target_area == "main"
+                        or AREAS.index(areas[package.name]) >= AREAS.index("contrib")):
+                    continue
+                areas[package.name] = "contrib"
+                reasons[package.name].append(Reason(
+                    "area/relation-outside-main", DERIVED,
+                    f"{field} {target}, which is in {target_area} (Policy 2.2.1: packages in "
+                    "main must not require or recommend a package outside main)"))
+                changed = True
+
+
+def _source(facts: PackagingFacts | None, areas: list[Area | None] | None) -> SourceVerdict | None:
+    """Rule 4: the source's area is the worst of its binaries'; warn when they span areas."""
+    if facts is None:
+        return None
+    if areas is None:
+        return SourceVerdict(facts.source, None, facts.section, None)
+    known = [a for a in areas if a is not None]
+    area = worst_area(known)
+    reasons = []
+    distinct = sorted(set(known), key=AREAS.index)
+    if len(distinct) > 1 and not set(distinct) <= {"main", "contrib"}:
+        reasons.append(Reason(
+            "area/source-spans-areas", DERIVED,
+            f"binary packages fall into {', '.join(distinct)}; a source package and its "
+            f"binaries must share an area (Lintian archive-liberty-mismatch): split the "
+            f"source or move every binary to {area}"))
+    return SourceVerdict(facts.source, area, facts.section,
+                         recommended_section(area, facts.section), tuple(reasons))

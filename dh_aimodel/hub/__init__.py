@@ -1,0 +1,1 @@
+"""The network: Hugging Face Hub metadata and verified downloads (``aimodel fetch``)."""

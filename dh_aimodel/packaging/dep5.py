@@ -1,0 +1,199 @@
+"""debian/copyright (DEP-5) as dh_aimodel needs it: who covers a model file.
+
+Read with python-debian's :mod:`debian.copyright` (never parsed by hand),
+whose ``find_files_paragraph`` applies the DEP-5 rule "the last stanza that
+matches a particular file applies to it".  Checked here:
+
+* every shipped model file has a Files stanza whose License agrees with the
+  declared licence and whose Copyright names the declared holders (a
+  catch-all ``Files: *`` for the upstream code must not silently stand in
+  for weights that have other authors);
+* outside main, the header says why the package is not in main (Debian
+  Policy 12.5; Lintian's ``missing-explanation-for-contrib-or-non-free-package``
+  accepts ``Disclaimer`` or ``Comment``) and names the ML-Policy, since that
+  is the reading that put the model there.
+
+DEP-5 licence short names are not SPDX ids (``Expat``, ``GPL-2+``), so
+both sides are normalised before they are compared as expressions.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from dh_aimodel.core.errors import PackagingError, Pos
+
+if TYPE_CHECKING:
+    from debian.copyright import Copyright, FilesParagraph
+
+#: Word that a Disclaimer/Comment must contain outside main.
+ML_POLICY = "ML-Policy"
+
+#: DEP-5 short names (copyright-format 1.0, "License short name") whose SPDX
+#: id is spelled differently.  GNU licences are handled by :data:`_GNU`.
+DEP5_TO_SPDX: dict[str, str] = {
+    "expat": "MIT",
+    "artistic": "Artistic-1.0",
+    "perl": "Artistic-1.0-Perl OR GPL-1.0-or-later",
+    "public-domain": "LicenseRef-public-domain",
+    "zope": "ZPL-2.1",
+    "python": "Python-2.0",
+}
+
+_GNU = re.compile(r"(?i)^(A?L?GPL|GFDL)-(\d+)(?:\.(\d+))?(\+)?$")
+_WITH = re.compile(r"(?i)\s+with\s+(\S+)\s+exception\b")
+_YEARS = re.compile(r"^(?:\(c\)|©|copyright)?\s*[\d\s,\-–/]*(?:\(c\)|©)?\s*", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFile:
+    """A shipped model file to check: its source-tree path and what was declared."""
+
+    path: str
+    model: str
+    license: str
+    copyright: tuple[str, ...] = ()
+
+
+def read_copyright(path: Path, display: str | None = None) -> "Copyright":
+    """Parse a machine-readable debian/copyright; anything else is a PackagingError.
+
+    Parsed leniently (``strict=False``): Lintian already reports DEP-5 syntax
+    slips; dh_aimodel only needs the stanzas to find what covers a file.
+    """
+    from dh_aimodel.packaging.pydebian import copyright
+
+    module = copyright()
+    Copyright, Error, NotMachineReadableError = (
+        module.Copyright, module.Error, module.NotMachineReadableError)
+    name = display or str(path)
+    try:
+        with open(path, encoding="utf-8") as fh, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Copyright(fh, strict=False)
+    except FileNotFoundError as exc:
+        raise PackagingError(f"{name} does not exist; dh_aimodel needs a machine-readable "
+                             "(DEP-5) debian/copyright to check that every model file is "
+                             "covered (aimodel copyright writes the stanzas)",
+                             Pos(name, 1, 1)) from exc
+    except NotMachineReadableError as exc:
+        raise PackagingError(f"not a machine-readable (DEP-5) copyright file: {exc}; "
+                             "dh_aimodel needs the DEP-5 format to check that every model "
+                             "file is covered", Pos(name, 1, 1)) from exc
+    except (Error, OSError, UnicodeDecodeError, ValueError) as exc:
+        raise PackagingError(f"cannot read the copyright file: {exc}; accepted: a "
+                             "machine-readable (DEP-5) UTF-8 file", Pos(name, 1, 1)) from exc
+
+
+def dep5_to_spdx(expression: str) -> str:
+    """Rewrite a DEP-5 License synopsis (``GPL-2+ or Expat``) in SPDX terms."""
+    text = _WITH.sub(lambda m: f" WITH {m.group(1)}-exception", expression.strip())
+    out = []
+    for token in re.split(r"(\s+|[(),])", text):
+        lower = token.lower()
+        gnu = _GNU.match(token)
+        if gnu:
+            family, major, minor, plus = gnu.groups()
+            token = (f"{family.upper()}-{major}.{minor or 0}-"
+                     f"{'or-later' if plus else 'only'}")
+        elif lower in DEP5_TO_SPDX:
+            token = f"({DEP5_TO_SPDX[lower]})" if " " in DEP5_TO_SPDX[lower] else DEP5_TO_SPDX[lower]
+        elif lower == ",":
+            token = " "
+        out.append(token)
+    return "".join(out)
+
+
+def licences_agree(dep5_license: str, declared: str) -> bool:
+    """Whether a DEP-5 License synopsis says the same as a declared SPDX expression.
+
+    Compared as expressions (``MIT OR Apache-2.0`` equals ``Apache-2.0 or
+    Expat``), case-insensitively; what neither parser understands is compared
+    as text.
+    """
+    left = " ".join(dep5_to_spdx(dep5_license).lower().split())
+    right = " ".join(declared.lower().split())
+    if left == right:  # the usual case; no expression parser needed
+        return True
+    from dh_aimodel.core.licenses import LicenseSyntaxError, equivalent
+
+    try:
+        return equivalent(left, right)
+    except LicenseSyntaxError:
+        return False
+
+
+def holder_name(entry: str) -> str:
+    """``2019-2020 OpenAI`` → ``openai``: holders are compared without years."""
+    return " ".join(_YEARS.sub("", entry.strip()).split()).casefold()
+
+
+def _names_holders(stanza_copyright: str, holders: Iterable[str]) -> list[str]:
+    """The declared holders that the stanza's Copyright field does not name."""
+    text = " ".join(stanza_copyright.split()).casefold()
+    return [h for h in holders if holder_name(h) and holder_name(h) not in text]
+
+
+def _stanza_label(stanza: "FilesParagraph") -> str:
+    return "Files: " + " ".join(stanza.files)
+
+
+def _fix(f: ModelFile) -> str:
+    holders = "; ".join(f.copyright) or "the model's copyright holders"
+    return (f"add a stanza \"Files: {f.path}\" with \"Copyright: {holders}\" and "
+            f"\"License: {f.license}\" after the others (aimodel copyright writes it)")
+
+
+def coverage_problems(copyright: "Copyright", files: Iterable[ModelFile],
+                      display: str = "debian/copyright") -> list[str]:
+    """One message (with the fix) per model file the copyright file does not cover.
+
+    A file is covered by the last Files stanza that matches it; that stanza's
+    License must agree with the declared licence, and its Copyright must name
+    every declared holder.
+    """
+    problems = []
+    for f in sorted(files, key=lambda f: f.path):
+        stanza = copyright.find_files_paragraph(f.path)
+        if stanza is None:
+            problems.append(f"{display} has no Files stanza that covers {f.path} "
+                            f"(model {f.model}); {_fix(f)}")
+            continue
+        label = _stanza_label(stanza)
+        own = f.path in stanza.files
+        license_ = stanza.license.synopsis if stanza.license is not None else ""
+        if not license_ or not licences_agree(license_, f.license):
+            fix = (f"set \"License: {f.license}\" in that stanza, or correct the licence "
+                   "in debian/aimodel.yaml" if own else _fix(f))
+            found = f"License {license_}" if license_ else "no License"
+            problems.append(f"{display}: {f.path} (model {f.model}) is covered by the stanza "
+                            f"\"{label}\" with {found}, but debian/aimodel.yaml declares "
+                            f"{f.license}; {fix}")
+        missing = _names_holders(stanza.copyright or "", f.copyright)
+        if missing:
+            fix = (f"add {'; '.join(missing)} to its Copyright field" if own else _fix(f))
+            problems.append(f"{display}: {f.path} (model {f.model}) is covered by the stanza "
+                            f"\"{label}\", whose Copyright does not name "
+                            f"{'; '.join(missing)}; {fix}")
+    return problems
+
+
+def explains_non_main(copyright: "Copyright") -> bool:
+    """Whether the header's Disclaimer or Comment mentions the ML-Policy."""
+    header = copyright.header
+    text = " ".join(t for t in (header.disclaimer, header.comment) if t)
+    return ML_POLICY.casefold() in text.casefold()
+
+
+def disclaimer_problem(copyright: "Copyright", area: str, why: str,
+                       display: str = "debian/copyright") -> str | None:
+    """Outside main, the header must say why (Policy 12.5) and name the ML-Policy."""
+    if area not in ("contrib", "non-free") or explains_non_main(copyright):
+        return None
+    return (f"{display} does not say why the package is in {area} and not in main; add a "
+            f"header field \"Disclaimer:\" stating that the package is not part of the "
+            f"Debian distribution and why under the {ML_POLICY} ({why})")

@@ -1,0 +1,503 @@
+"""Lintian overrides: read as Lintian reads them, written for the tags model files cause.
+
+The writing half is ``aimodel overrides``.  Which tags Lintian emits for
+model files, per package type, is data (``data/lintian-overrides.yaml``, with
+the Lintian version it was checked against).  Today that is one tag, for
+the *source* package only: ``very-long-line-length-in-source-file``.
+Whether it fires depends on the bytes, and an override for a tag that does not fire is itself reported
+(``unused-override``; ``mismatched-override`` when the tag fired elsewhere),
+so this module repeats Lintian 2.116's own test (Check/Files/Contents/
+LineLength.pm) on each declared file before writing an override:
+
+* files whose name ends in an extension Lintian lists as binary or
+  compressed (``/usr/share/lintian/data/files/*-file-extensions``) or in
+  xml, sgml, svg, json, jsonl are skipped, as are files ``file`` calls image,
+  bitmap or JSON;
+* a line is the bytes up to and including a newline; its length is counted
+  in characters when the line is valid UTF-8, else in bytes; the tag fires
+  when the longest line is over 512.
+
+This is also the one reader of override files (:func:`parse_overrides`,
+:func:`enabled`, :func:`overriding`), written after Lintian 2.116's own code
+(Lintian::Processable::Overrides, Lintian::Group, Lintian::Util::match_glob)
+and shared by the three users that must agree with Lintian: ``aimodel
+overrides`` and ``dh_aimodel``, so that a maintainer's broader override is not
+duplicated by a narrower one Lintian would report as unused, and ``aimodel
+lint``, which honours a package's own overrides.  It imports nothing heavy at
+module level, since ``aimodel lint`` loads it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from dh_aimodel.tree.sourcetree import SourceTree
+
+__all__ = [
+    "LONG_LINE_TAG", "Declared", "OverrideFile", "Override", "choose", "covered", "enabled",
+    "lintian_skips", "longest_line", "match_glob", "merge", "overriding", "parse_overrides",
+    "plan", "select",
+]
+
+LONG_LINE_TAG = "very-long-line-length-in-source-file"
+VERY_LONG = 512
+DATA = "lintian-overrides.yaml"
+LINTIAN_DATA = Path("/usr/share/lintian/data/files")
+_CHUNK = 1 << 20
+
+
+# --------------------------------------------------------------------------
+# data
+
+@functools.cache
+def load_data() -> Mapping[str, Any]:
+    """data/lintian-overrides.yaml (shared with dh_aimodel): tags per package type."""
+    from dh_aimodel.core.datafiles import load_yaml
+
+    raw = load_yaml(DATA)
+    return {"lintian-version": str(raw.get("lintian-version", "")),
+            "binary": tuple(raw.get("binary") or ()), "source": tuple(raw.get("source") or ())}
+
+
+@functools.cache
+def _skipped_extensions() -> tuple[str, ...]:
+    """Extensions LineLength.pm skips: Lintian's data files plus xml/sgml/svg/json(l)."""
+    found: list[str] = []
+    for name in ("binary-file-extensions", "compressed-file-extensions"):
+        try:
+            text = (LINTIAN_DATA / name).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                found.extend(line.split())
+    return tuple(found) + ("xml", "sgml", "svg", "json", "jsonl")
+
+
+def lintian_skips(path: Path) -> bool:
+    """Whether Lintian's line-length check ignores this file (extension or file(1) type)."""
+    import shutil
+    import subprocess
+
+    alternatives = "|".join(re.escape(e) for e in _skipped_extensions())
+    if re.search(rf"\.(?:{alternatives})\s*$", path.name, re.IGNORECASE):
+        return True
+    if path.parts and path.parts[0] == "LICENSES" and path.name.endswith(".txt"):
+        return True
+    file_cmd = shutil.which("file")
+    if file_cmd is None:
+        return False
+    try:
+        kind = subprocess.run([file_cmd, "-b", "--", str(path)], capture_output=True,
+                              text=True, check=False, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return re.search(r"image|bitmap|JSON", kind) is not None
+
+
+def longest_line(path: Path, chunk_size: int = _CHUNK) -> tuple[int, int] | None:
+    """(length, 1-based line number) of the longest line as Lintian counts it, if over 512.
+
+    Streams the file in 1 MiB chunks; only lines over 512 bytes are decoded
+    (a line of at most 512 bytes cannot be over 512 characters).
+    """
+    import codecs
+
+    best: tuple[int, int] | None = None
+    number = 1
+    nbytes = 0          # bytes of the current line so far
+    nchars = 0          # characters so far, if still valid UTF-8
+    decoder = None      # incremental decoder once the line spans chunks
+    pending = b""       # start of the current line while it is short
+    valid = True
+
+    def finish(length: int) -> None:
+        nonlocal best
+        if length > VERY_LONG and (best is None or length > best[0]):
+            best = (length, number)
+
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_size):
+            pieces = chunk.split(b"\n")
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1
+                segment = piece if last else piece + b"\n"
+                if decoder is None and nbytes + len(segment) <= VERY_LONG and not last:
+                    # common case: a short complete line
+                    nbytes = 0
+                    pending = b""
+                    number += 1
+                    continue
+                if decoder is None and last:
+                    pending += segment
+                    nbytes += len(segment)
+                    if nbytes > 4 * VERY_LONG:  # too long to keep: switch to counting
+                        decoder = codecs.getincrementaldecoder("utf-8")()
+                        valid, nchars = _feed(decoder, pending, True, 0)
+                        pending = b""
+                    continue
+                if decoder is None:
+                    line = pending + segment
+                    try:
+                        length = len(line.decode("utf-8"))
+                    except UnicodeDecodeError:
+                        length = len(line)
+                    finish(length)
+                else:
+                    nbytes += len(segment)
+                    if valid:
+                        valid, nchars = _feed(decoder, segment, valid, nchars)
+                    if not last:
+                        if valid:
+                            valid, nchars = _feed(decoder, b"", valid, nchars, final=True)
+                        finish(nchars if valid else nbytes)
+                if not last:
+                    nbytes, nchars, decoder, pending, valid = 0, 0, None, b"", True
+                    number += 1
+    if decoder is not None:
+        if valid:
+            valid, nchars = _feed(decoder, b"", valid, nchars, final=True)
+        finish(nchars if valid else nbytes)
+    elif pending:
+        try:
+            finish(len(pending.decode("utf-8")))
+        except UnicodeDecodeError:
+            finish(len(pending))
+    return best
+
+
+def _feed(decoder: Any, data: bytes, valid: bool, nchars: int,
+          final: bool = False) -> tuple[bool, int]:
+    try:
+        return True, nchars + len(decoder.decode(data, final))
+    except UnicodeDecodeError:
+        return False, nchars
+
+
+# --------------------------------------------------------------------------
+# override files, read and matched as Lintian 2.116 does
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """One override of a file, as Lintian reads it for one package.
+
+    ``pattern`` is matched against a tag's whole context; ``""`` overrides
+    every occurrence of the tag.  ``file`` and ``line`` are where it stands,
+    which Lintian prints as ``[file:line]`` and ``aimodel lint`` as the
+    override a tag was silenced by.
+    """
+
+    tag: str
+    pattern: str
+    architectures: tuple[str, ...]
+    file: str
+    line: int
+
+
+_ARCHLIST = re.compile(r"\[([^\]]*)\](?=\s|:)")
+
+
+def parse_overrides(text: str, label: str, file: str = "") -> list[Declared]:
+    """The overrides Lintian reads from ``text`` for the package ``label``.
+
+    ``label`` names the package as Lintian's tag lines do: ``"<source>
+    source"`` or ``"<binary>"``.  The syntax is
+    ``[[<package>][ <archlist>][ <type>]: ]<tag>[ <context>]``, and Lintian
+    (Lintian::Processable::Overrides) reads it *for one package*, which this
+    follows step by step: ``#`` lines and blank lines are skipped; runs of
+    white space become one space; the package name is stripped only when it
+    is this package's, then an ``[archlist]``, then the type only when it is
+    this package's; when anything was stripped a colon must follow.
+    Consequences that a reader not aware of the package would get wrong:
+    ``other-pkg: tag`` reads as the tag ``other-pkg`` (Lintian's alien-tag,
+    matching nothing), ``pkg binary: tag`` in a source file lacks the colon
+    after ``pkg`` (malformed-override, dropped), ``source: tag`` is the
+    source's own.  Lines Lintian reports as malformed are dropped, as
+    Lintian drops them.
+    """
+    package, _, kind = label.partition(" ")
+    kind = kind or "binary"
+    out: list[Declared] = []
+    for number, raw in enumerate(text.split("\n"), 1):
+        rest = raw.strip()
+        if not rest or rest.startswith("#"):
+            continue
+        rest = re.sub(r"\s+", " ", rest)
+        architectures: tuple[str, ...] = ()
+        prefixed = False
+        if _starts_with_word(rest, package):
+            rest, prefixed = rest[len(package):].lstrip(), True
+        if m := _ARCHLIST.match(rest):
+            architectures = tuple(m[1].split())
+            rest, prefixed = rest[m.end():].lstrip(), True
+        if _starts_with_word(rest, kind):
+            rest, prefixed = rest[len(kind):].lstrip(), True
+        if prefixed:
+            if not rest.startswith(":"):
+                continue  # malformed-override: Expected a colon
+            rest = rest[1:].lstrip()
+        tag, _, pattern = rest.partition(" ")
+        if tag:
+            out.append(Declared(tag, pattern, architectures, file, number))
+    return out
+
+
+def _starts_with_word(text: str, word: str) -> bool:
+    """``text`` starts with ``word`` followed by a space or colon (Lintian's ``(?=\\s|:)``)."""
+    return bool(word) and text.startswith(word) and text[len(word):len(word) + 1] in (" ", ":")
+
+
+#: Lintian's enabled overrides of one package: tag -> pattern -> override.
+Table = dict[str, dict[str, Declared]]
+
+
+def enabled(declared: Iterable[Declared]) -> Table:
+    """The overrides Lintian applies, keyed as Lintian::Group keys them.
+
+    An architecture list applies only when it holds a negation
+    (``[!amd64]``): Lintian drops a list when its negations disagree with
+    whether the package's architecture is listed, and the packages
+    dh-aimodel deals with (the source, ``Architecture: all`` model packages)
+    match no architecture named in a list.  A later line with the same tag
+    and pattern replaces an earlier one, as in Lintian's hash.
+    """
+    table: Table = {}
+    for d in declared:
+        if d.architectures and not any(a.startswith("!") for a in d.architectures):
+            continue
+        table.setdefault(d.tag, {})[d.pattern] = d
+    return table
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Regexp::Wildcards 'jokers', which Lintian::Util::match_glob uses.
+
+    ``*`` is any run of characters (``/``, spaces and ``[`` included), ``?``
+    one character; a backslash before a punctuation character makes it
+    literal, before anything else it is a literal backslash.  Cached:
+    ``aimodel lint`` matches the same few patterns against every tag.
+    """
+    parts: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c, following = pattern[i], pattern[i + 1:i + 2]
+        if c == "\\" and following and not re.match(r"[\w\s]", following):
+            parts.append(re.escape(following))
+            i += 2
+            continue
+        parts.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+        i += 1
+    return re.compile("".join(parts))
+
+
+def match_glob(pattern: str, context: str) -> bool:
+    """Whether ``pattern`` matches the whole ``context``, as Lintian matches overrides."""
+    return _glob(pattern).fullmatch(context) is not None
+
+
+def choose(patterns: Iterable[str], context: str) -> str | None:
+    """The pattern Lintian credits with silencing a tag of this context, if any.
+
+    A pattern-less override wins outright; otherwise the patterns are tried
+    shortest first, and the first that matches is used (the others, if they
+    match nothing else, are then unused-override).  "Shortest" as Lintian 2.116
+    sorts, with List::UtilsBy's ``sort_by { length }``, which compares the
+    lengths as strings: a 10-character pattern is tried before a 9-character
+    one.  Equal keys come in Perl's hash order, which is random; here they
+    are sorted, so the answer is stable.
+    """
+    candidates = set(patterns)
+    if "" in candidates:
+        return ""
+    return next((p for p in sorted(candidates, key=lambda p: (str(len(p)), p))
+                 if match_glob(p, context)), None)
+
+
+def overriding(table: Table, tag: str, context: str) -> Declared | None:
+    """The override that silences ``tag`` with ``context`` (Lintian shows it as ``O:``)."""
+    patterns = table.get(tag)
+    if not patterns:
+        return None
+    chosen = choose(patterns, context)
+    return None if chosen is None else patterns[chosen]
+
+
+def _covers(table: Table, tag: str, pattern: str) -> bool:
+    """Whether adding (tag, pattern) would add nothing Lintian uses.
+
+    It does not when the file has the same pattern already, or a
+    pattern-less override of the tag, which Lintian uses for every
+    occurrence (the new one would be unused-override).
+    """
+    patterns = table.get(tag, {})
+    return "" in patterns or pattern in patterns
+
+
+def covered(text: str, line: str) -> bool:
+    """Whether the override file ``text`` already has what ``line`` would add.
+
+    ``line`` is an override as dh-aimodel writes them, ``<label>: <tag>
+    [<pattern>]``; both are read for the package the line names.
+    """
+    label = line.partition(":")[0].strip()
+    wanted = parse_overrides(line, label)
+    table = enabled(parse_overrides(text, label))
+    return all(_covers(table, w.tag, w.pattern) for w in wanted)
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An override the tool wants, with the hints (contexts) it is meant to silence."""
+
+    tag: str
+    context: str
+    comment: str
+    hints: tuple[str, ...]
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideFile:
+    """One override file: where, which prefix its lines take, what to add."""
+
+    path: Path            # relative to the source root
+    prefix: str           # "<src> source" or "<pkg>"
+    package: str
+    overrides: tuple[Override, ...]
+
+
+def select(declared: Iterable[Declared], wanted: Iterable[Override]) -> list[Override]:
+    """The wanted overrides Lintian would use next to the declared ones.
+
+    A wanted override is dropped when the file already covers it
+    (:func:`_covers`); otherwise it is kept when, among the file's patterns
+    and all wanted ones, it is the pattern Lintian chooses (:func:`choose`)
+    for at least one of the hints it is meant for.
+    """
+    wanted = list(wanted)
+    table = enabled(declared)
+    kept: list[Override] = []
+    for o in wanted:
+        if _covers(table, o.tag, o.context):
+            continue
+        candidates = set(table.get(o.tag, {})) | {w.context for w in wanted if w.tag == o.tag}
+        if any(choose(candidates, hint) == o.context for hint in o.hints):
+            kept.append(o)
+    return list(dict.fromkeys(kept))
+
+
+def _expand(root: Path, pattern: str) -> list[Path]:
+    if not any(c in pattern for c in "*?["):
+        p = root / pattern
+        return [p] if p.is_file() else []
+    return sorted(p for p in root.glob(pattern) if p.is_file())
+
+
+def plan(tree: "SourceTree") -> list[OverrideFile]:
+    """The override files and the overrides each should contain (before merging)."""
+    from dh_aimodel.core.classification import judge_models
+    from dh_aimodel.core.errors import PackagingError, UsageError
+    from dh_aimodel.core.policies import get
+    from dh_aimodel.packaging.render import render
+
+    if tree.root is None:
+        raise UsageError("aimodel overrides needs a source tree (a directory with "
+                         "debian/aimodel.yaml and debian/control), not a lone declaration")
+    if tree.facts is None:
+        raise PackagingError("aimodel overrides needs debian/control (for the source "
+                             "package's name); accepted: a source tree with debian/control")
+    root = tree.root
+    data = load_data()
+    verdicts = judge_models(tree.declaration, get("ml-policy"))
+    source_overrides: list[Override] = []
+    binary: dict[str, list[Override]] = {}
+    for model in tree.declaration.models:
+        verdict = verdicts[model.name]
+        for spec, pattern in zip(model.files, _patterns_per_spec(model, root)):
+            files = _expand(root, spec.path)
+            for entry in data["source"]:
+                hints = tuple(_hints(entry["tag"], root, files))
+                if not hints:
+                    continue
+                paths = [f.relative_to(root).as_posix() for f in files]
+                comment = render("lintian-overrides.j2", kind="comment", model=model,
+                                 verdict=verdict, paths=paths, entry=entry,
+                                 lintian_version=data["lintian-version"]).rstrip("\n")
+                source_overrides.append(Override(
+                    entry["tag"], entry["context"].format(path=pattern), comment, hints,
+                    model.name))
+            if model.shipped and model.package and files:
+                for entry in data["binary"]:
+                    # No tag is known to fire for model files in a .deb (see the data
+                    # file); kept generic for when Lintian starts to.
+                    comment = render("lintian-overrides.j2", kind="comment", model=model,
+                                     verdict=verdict, paths=[f.name for f in files],
+                                     entry=entry, lintian_version=data["lintian-version"]
+                                     ).rstrip("\n")
+                    context = entry["context"].format(path=f"*/{files[0].name}" if len(files) == 1
+                                                      else "*")
+                    binary.setdefault(model.package, []).append(Override(
+                        entry["tag"], context, comment, (), model.name))
+    out = [OverrideFile(Path("debian/source/lintian-overrides"),
+                        f"{tree.facts.source} source", tree.facts.source,
+                        tuple(source_overrides))]
+    for package in sorted(binary):
+        out.append(OverrideFile(Path(f"debian/{package}.lintian-overrides"), package, package,
+                                tuple(binary[package])))
+    return out
+
+
+def _patterns_per_spec(model: Any, root: Path) -> list[str]:
+    """One Lintian pattern per declared path (``**`` → ``*``; classes → ``?``)."""
+    out = []
+    for spec in model.files:
+        p = spec.path
+        while "**" in p:
+            p = p.replace("**/", "*").replace("**", "*")
+        p = re.sub(r"\[[^\]]*\]", "?", p)
+        out.append(p)
+    return out
+
+
+def _hints(tag: str, root: Path, files: list[Path]) -> Iterable[str]:
+    """The contexts Lintian would print for ``tag`` on these source files."""
+    from dh_aimodel.core.errors import PackagingError
+
+    if tag != LONG_LINE_TAG:  # no detector: trust the data file
+        for f in files:
+            yield f.relative_to(root).as_posix()
+        return
+    for f in files:
+        if lintian_skips(f):
+            continue
+        try:
+            found = longest_line(f)
+        except OSError as exc:  # removed or made unreadable since it was listed
+            raise PackagingError(f"{f.relative_to(root).as_posix()}: cannot read: "
+                                 f"{exc.strerror or exc}; every declared file must be "
+                                 "readable to tell which Lintian tags it causes") from exc
+        if found is not None:
+            yield f"{found[0]} > {VERY_LONG} [{f.relative_to(root).as_posix()}:{found[1]}]"
+
+
+def merge(existing: str | None, target: OverrideFile) -> tuple[str, list[Override]]:
+    """(new file text, overrides added): the maintainer's lines kept, ours appended."""
+    from dh_aimodel.packaging.render import render
+
+    added = select(parse_overrides(existing or "", target.prefix, target.path.as_posix()),
+                   target.overrides)
+    text = existing or ""
+    if added:
+        block = render("lintian-overrides.j2", kind="block", prefix=target.prefix,
+                       overrides=added)
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += block
+    return text, added

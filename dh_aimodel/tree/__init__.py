@@ -1,0 +1,1 @@
+"""The file system: source trees, package build directories, hashing, atomic writes."""
