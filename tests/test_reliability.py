@@ -32,9 +32,9 @@ How each fault is made, for real wherever the machine allows it:
 
 Covered elsewhere and not repeated here: sha256_files stopping its threads
 on KeyboardInterrupt, and a hashing process ending promptly on SIGINT
-(tests/test_hashing.py: test_keyboard_interrupt_cancels_pending_work,
+(tests/tree/test_hashing.py: test_keyboard_interrupt_cancels_pending_work,
 test_ctrl_c_ends_a_real_process); ``aimodel fetch`` interrupted before the
-first byte arrives (tests/test_fetch.py:
+first byte arrives (tests/hub/test_fetch.py:
 test_ctrl_c_exits_130_without_a_final_file); a ``.part`` left by a broken
 transfer resumed by the next run and a wrong checksum keeping nothing
 (test_partial_file_is_kept_and_resumed_by_the_next_run,

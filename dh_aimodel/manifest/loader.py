@@ -75,7 +75,7 @@ if getattr(yaml, "__with_libyaml__", False):
     _CYaml12Loader.yaml_implicit_resolvers = Yaml12Loader.yaml_implicit_resolvers
 
 #: Where libyaml and PyYAML's own parser disagree (found by comparing their
-#: node trees on mutated declarations, tests/test_declaration_loader.py):
+#: node trees on mutated declarations, tests/manifest/test_declaration_loader.py):
 #: tabs, carriage returns, byte-order marks and Unicode line breaks (other
 #: positions), ``!`` tags, explicit ``? key`` entries and ``?`` in flow
 #: collections (other trees), and a block scalar header run into other text

@@ -12,7 +12,7 @@ import dh_aimodel
 from dh_aimodel.cli import main
 from dh_aimodel.core.policies import get, names
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p.parent.parent for p in (ROOT / "examples").glob("*/debian/aimodel.yaml"))
 OUTPUT_SCHEMA = json.loads(
     (Path(dh_aimodel.__file__).parent / "data/classify-output.schema.json").read_text())

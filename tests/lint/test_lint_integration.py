@@ -11,7 +11,7 @@ import pytest
 
 from dh_aimodel.lint import lint
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {  # example -> tags on its .deb linted with --source (the shipped examples are clean)
     "free-model": set(),
     "toxic-candy": {"aimodel-training-data-unavailable"},

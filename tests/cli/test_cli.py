@@ -14,7 +14,7 @@ import dh_aimodel
 from dh_aimodel.cli import main
 from dh_aimodel.core.policies import names
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 OUTPUT_SCHEMA = json.loads(
     (Path(dh_aimodel.__file__).parent / "data/classify-output.schema.json").read_text())

@@ -22,7 +22,7 @@ from dh_aimodel.commands.init import find_todos
 
 from hubfake import FakeHub
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTROL = ROOT / "examples/free-model/debian/control"
 TOKEN = "hf_TESTtokenMUSTneverLEAK0123456789"
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from dh_aimodel.tree import hashing
 from dh_aimodel.tree.hashing import DEFAULT_CHUNK, default_jobs, sha256_file, sha256_files
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def write(path: Path, data: bytes) -> Path:

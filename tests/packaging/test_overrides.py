@@ -19,7 +19,7 @@ from dh_aimodel.packaging import overrides as ov
 from dh_aimodel.cli import main
 from dh_aimodel.tree.sourcetree import load
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 TAG = ov.LONG_LINE_TAG
 
 CONTROL = textwrap.dedent("""\

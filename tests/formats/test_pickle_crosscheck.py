@@ -603,7 +603,7 @@ def disagreements(results: Results) -> dict[str, Row]:
 
 
 def _readme_section() -> str:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     return readme.partition("## Cross-check with independent pickle scanners")[2].partition("\n## ")[0]
 
 

@@ -295,7 +295,7 @@ def test_yaml_1_2_scalars(field, value, message):
 # -- libyaml and PyYAML's own parser give the same results -------------------------
 
 EXAMPLE_TEXTS = [p.read_text("utf-8") for p in sorted(
-    (Path(__file__).resolve().parent.parent / "examples").glob("*/debian/aimodel.yaml"))]
+    (Path(__file__).resolve().parents[2] / "examples").glob("*/debian/aimodel.yaml"))]
 
 #: What mutations insert: YAML's indicators, the characters the two parsers
 #: treat differently, and whole tokens (indentation, tags, anchors, scalars).

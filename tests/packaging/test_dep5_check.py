@@ -215,7 +215,7 @@ def test_missing_file(tmp_path: Path):
 
 
 def test_examples_cover_their_models():
-    root = Path(__file__).resolve().parent.parent / "examples"
+    root = Path(__file__).resolve().parents[2] / "examples"
     c = dep5.read_copyright(root / "toxic-candy/debian/copyright")
     assert dep5.coverage_problems(c, [gguf()]) == []
     assert dep5.explains_non_main(c)

@@ -25,7 +25,7 @@ from dh_aimodel.core.declaration import Dataset, Declaration, FileSpec, Model, S
 from dh_aimodel.core.errors import PackagingError, Pos
 from dh_aimodel.tree.sourcetree import load
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 
 CONTROL = textwrap.dedent("""\
     Source: toy

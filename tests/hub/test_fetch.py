@@ -22,7 +22,7 @@ from dh_aimodel.cli import main
 
 from hubfake import FakeHub
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTROL = ROOT / "examples/free-model/debian/control"
 DATA = bytes(range(256)) * 400  # 102400 bytes
 TOKEN = "hf_TESTtokenMUSTneverLEAK0123456789"
