@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dh_aimodel.hub import fetch
-    from dh_aimodel.tree.sourcetree import load
+    from dh_aimodel.packaging.sourcetree import load
 
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: accepted: a number of files, at least 1")

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from dh_aimodel.hub.fetch import timeout_default
     from dh_aimodel.commands.init import find_todos, hub_skeleton, render_skeleton, scan_tree, \
         from_tree
-    from dh_aimodel.tree.sourcetree import CONTROL, DECLARATION, display_name
+    from dh_aimodel.packaging.sourcetree import CONTROL, DECLARATION, display_name
 
     root = Path(args.path)
     if not root.is_dir():

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from dh_aimodel.tree.atomic import make_dirs, write_atomic
     from dh_aimodel.core.errors import PackagingError
     from dh_aimodel.packaging.overrides import merge, plan
-    from dh_aimodel.tree.sourcetree import load
+    from dh_aimodel.packaging.sourcetree import load
 
     tree = load(args.path)
     targets = plan(tree)

@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dh_aimodel.tree.sourcetree import load
+    from dh_aimodel.packaging.sourcetree import load
     from dh_aimodel.core.validation import licence_problems
 
     tree = load(args.path)
@@ -50,7 +50,7 @@ def _todos(path: str) -> list[Problem]:
     but is not reviewed yet, so validate lists them and exits 1.
     """
     from dh_aimodel.commands.init import find_todos
-    from dh_aimodel.tree.sourcetree import display_name, locate
+    from dh_aimodel.packaging.sourcetree import display_name, locate
 
     declaration, _, _ = locate(path)
     return find_todos(declaration.read_text(encoding="utf-8"), display_name(declaration))

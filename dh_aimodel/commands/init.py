@@ -452,7 +452,7 @@ def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
     """
     from dh_aimodel.formats import SNIFF_BYTES, looks_like_model, read_metadata, sniff_file
     from dh_aimodel.tree.hashing import sha256_files
-    from dh_aimodel.tree.sourcetree import display_name
+    from dh_aimodel.packaging.sourcetree import display_name
 
     def unreadable(path: Path, exc: OSError) -> AimodelError:
         return AimodelError(f"{display_name(path)}: cannot read: {exc.strerror or exc}; it "

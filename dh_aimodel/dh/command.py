@@ -190,7 +190,7 @@ def run(options: DhOptions, out: Output) -> None:
     """Check every selected package, then (when all is well) install the outputs."""
     from dh_aimodel.core.classification import classify
     from dh_aimodel.core.policies import get
-    from dh_aimodel.tree.sourcetree import load
+    from dh_aimodel.packaging.sourcetree import load
     from dh_aimodel.core.validation import licence_problems
 
     packages = list_packages(options)

@@ -104,7 +104,7 @@ def _classify(declaration: "Declaration", facts: "PackagingFacts | None"):  # no
 def _load_source(root: Path) -> tuple["Declaration | None", tuple, "PackagingFacts | None"]:
     from dh_aimodel.packaging.control import read_control
     from dh_aimodel.manifest.loader import load_text
-    from dh_aimodel.tree.sourcetree import locate
+    from dh_aimodel.packaging.sourcetree import locate
 
     declaration_path, control_path, _ = locate(root)
     facts = read_control(control_path, "debian/control") if control_path else None

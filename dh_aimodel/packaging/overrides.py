@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 if TYPE_CHECKING:
-    from dh_aimodel.tree.sourcetree import SourceTree
+    from dh_aimodel.packaging.sourcetree import SourceTree
 
 __all__ = [
     "LONG_LINE_TAG", "Declared", "OverrideFile", "Override", "choose", "covered", "enabled",

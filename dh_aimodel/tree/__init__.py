@@ -1,1 +1,1 @@
-"""The file system: source trees, package build directories, hashing, atomic writes."""
+"""The file system: walking source trees and build directories, hashing, atomic writes."""

@@ -23,7 +23,7 @@ from dh_aimodel.commands import copyright as cu
 from dh_aimodel.cli import main
 from dh_aimodel.core.declaration import Dataset, Declaration, FileSpec, Model, Software, Training
 from dh_aimodel.core.errors import PackagingError, Pos
-from dh_aimodel.tree.sourcetree import load
+from dh_aimodel.packaging.sourcetree import load
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE_NAMES, copy_example, require_tools
 from dh_aimodel.packaging import overrides as ov
 from dh_aimodel.cli import main
-from dh_aimodel.tree.sourcetree import load
+from dh_aimodel.packaging.sourcetree import load
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 TAG = ov.LONG_LINE_TAG
