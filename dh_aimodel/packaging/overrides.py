@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LONG_LINE_TAG", "Declared", "OverrideFile", "Override", "choose", "covered", "enabled",
-    "lintian_skips", "longest_line", "match_glob", "merge", "overriding", "parse_overrides",
+    "installed_lintian", "lintian_skips", "longest_line", "match_glob", "merge", "overriding", "parse_overrides",
     "plan", "select",
 ]
 
@@ -297,8 +298,35 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def match_glob(pattern: str, context: str) -> bool:
-    """Whether ``pattern`` matches the whole ``context``, as Lintian matches overrides."""
+#: Lintian::Util::match_glob drops a leading "./" from the pattern since a
+#: release after 2.116.3 (bookworm has not that line, 2.122.0 of trixie and
+#: 2.143.0 of sid have it: ``$glob =~ s{^\./}{};``).
+DROPS_RELATIVE_PREFIX = (2, 117)
+#: What to follow when no Lintian is installed: the newest behaviour.
+NEWEST = (2, 143)
+
+
+@functools.cache
+def installed_lintian() -> tuple[int, ...] | None:
+    """The installed Lintian's version (``Lintian v2.116.3`` -> (2, 116, 3)), or None."""
+    try:
+        out = subprocess.run(["lintian", "--version"], capture_output=True, text=True,
+                             check=False, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r"(\d+(?:\.\d+)+)", out)
+    return tuple(int(n) for n in found.group(1).split(".")) if found else None
+
+
+def match_glob(pattern: str, context: str, lintian: tuple[int, ...] | None = None) -> bool:
+    """Whether ``pattern`` matches the whole ``context``, as Lintian matches overrides.
+
+    ``lintian`` is the version whose rules to follow: by default the
+    installed one (only asked when the pattern starts with ``./``).
+    """
+    if pattern.startswith("./"):
+        if (lintian or installed_lintian() or NEWEST) >= DROPS_RELATIVE_PREFIX:
+            pattern = pattern[2:]
     return _glob(pattern).fullmatch(context) is not None
 
 

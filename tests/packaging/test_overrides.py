@@ -251,17 +251,28 @@ t é*"""
 
 
 @pytest.mark.integration
-def test_agrees_with_lintians_own_code():
-    """Parser, glob and pattern order against Lintian 2.116's Perl, on tricky input."""
-    require_tools("lintian", "perl")
-    lib = Path("/usr/share/lintian/lib")
+def _lintian_libs() -> list[tuple[str, Path]]:
+    """The installed Lintian, and unpacked ones of other releases in /tmp/lintian-VERSION."""
+    libs = [("installed", Path("/usr/share/lintian/lib"))]
+    libs += [(d.name.removeprefix("lintian-"), d / "usr/share/lintian/lib")
+             for d in sorted(Path("/tmp").glob("lintian-2.*")) if d.is_dir()]
+    return libs
+
+
+@pytest.mark.parametrize("name, lib", _lintian_libs(), ids=lambda v: str(v))
+def test_agrees_with_lintians_own_code(name, lib):
+    """Parser, glob and pattern order against each Lintian's own Perl, on tricky input."""
+    require_tools("perl")
     if not (lib / "Lintian/Processable/Overrides.pm").is_file():
         pytest.skip(f"no Lintian modules in {lib}")
+    version = ov.installed_lintian() if name == "installed" else \
+        tuple(int(n) for n in re.findall(r"\d+", name))
     rng = random.Random(2116)
     letters = "ab*?\\[]. :/é"
     globs = [("".join(rng.choices(letters, k=rng.randint(0, 6))),
               "".join(rng.choices(letters, k=rng.randint(0, 8)))) for _ in range(3000)]
     globs += [(p, p) for p, _ in globs[:300]]  # a pattern against its own text
+    globs += [("./a*", "a/b"), ("./a*", "./a/b"), ("./", ""), ("./*", "x")]  # the ./ rule
     # Runs of "*" match any context, so choose() returns the one it tries first.
     orders = [["*" * rng.randint(1, 14) for _ in range(3)] for _ in range(300)]
     labels = ["toy source", "toy-data", "toy-data udeb"]
@@ -276,8 +287,16 @@ def test_agrees_with_lintians_own_code():
         ours = [[d.tag, d.pattern, list(d.architectures), d.line]
                 for d in ov.parse_overrides(ORACLE_LINES, label)]
         assert ours == theirs, label
-    assert [int(ov.match_glob(p, c)) for p, c in globs] == lintian["globs"]
+    assert [int(ov.match_glob(p, c, version)) for p, c in globs] == lintian["globs"]
     assert [len(ov.choose(o, "x")) for o in orders] == [len(f) for f in lintian["firsts"]]
+
+
+@pytest.mark.parametrize("version, matches", [((2, 116, 3), False), ((2, 122, 0), True),
+                                              ((2, 143, 0), True)])
+def test_leading_dot_slash_follows_the_lintian_version(version, matches):
+    """Lintian 2.122 and later drop "./" from a pattern; bookworm's 2.116 does not."""
+    assert ov.match_glob("./models/*", "models/a.gguf", version) is matches
+    assert ov.match_glob("models/*", "models/a.gguf", version)
 
 
 # --- the command -------------------------------------------------------------------
