@@ -230,10 +230,6 @@ def license_text(license_id: str, *, root: Path | None = None,
 # --------------------------------------------------------------------------
 # the plan
 
-def _availability(software_available: bool) -> str:
-    return "published" if software_available else "not published"
-
-
 def plan(declaration: "Declaration", facts: "PackagingFacts | None",
          root: Path | None = None, source_name: str | None = None) -> CopyrightPlan:
     """What debian/copyright should say about the declared models (ML-Policy verdicts)."""

@@ -42,9 +42,6 @@ COMPONENT_KEYS = (
     "model-metadata", "sample-outputs", "supporting-libraries",
 )
 
-#: Licence words allowed for training data and software besides SPDX expressions.
-UNKNOWN_LICENSE = "unknown"
-PROPRIETARY_LICENSE = "proprietary"
 
 
 

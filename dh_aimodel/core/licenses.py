@@ -55,7 +55,7 @@ _TABLE_VERDICTS: tuple[_Dfsg, ...] = ("free", "non-free", "undistributable")
 #: Words allowed besides SPDX expressions (aimodel.yaml(5)); not licence ids.
 UNKNOWN_WORD = "unknown"
 PROPRIETARY_WORD = "proprietary"
-_WORDS = (UNKNOWN_WORD, PROPRIETARY_WORD)
+WORDS = (UNKNOWN_WORD, PROPRIETARY_WORD)
 
 _ACCEPTED = ("accepted: SPDX licence ids or LicenseRef-<id> joined by AND, OR, "
              "WITH <exception> and parentheses (e.g. 'MIT OR Apache-2.0'), "
@@ -260,7 +260,7 @@ def _resolve(written: str,
     ``LicenseRef-PublicDomain`` is theirs to define, not the library's alias.
     """
     low = written.lower()
-    if low in _WORDS:
+    if low in WORDS:
         return _Id(written, low, "word"), None
     kind: _Kind = "ref" if _is_ref(written) else "spdx"
     symbol = _library_symbol(written)

@@ -11,9 +11,7 @@ from typing import Iterator
 
 from dh_aimodel.core.declaration import Declaration
 from dh_aimodel.core.errors import Pos, Problem
-from dh_aimodel.core.licenses import judge
-
-WORDS = ("unknown", "proprietary")
+from dh_aimodel.core.licenses import WORDS, judge
 
 
 def _licences(declaration: Declaration) -> Iterator[tuple[str, str, Pos, bool]]:

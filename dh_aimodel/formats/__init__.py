@@ -1438,7 +1438,6 @@ class _ZlibRaw(io.RawIOBase):
 
         self._base = base
         self._z = zlib.decompressobj()
-        self._pending = b""
 
     def readable(self) -> bool:
         return True

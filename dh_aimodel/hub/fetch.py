@@ -223,18 +223,6 @@ def _seed(pipe: _HashPipe, path: Path, stop: threading.Event) -> None:
             pipe.update(chunk)
 
 
-def _sha256_file(path: Path) -> str:
-    try:
-        from dh_aimodel.tree.hashing import sha256_file
-    except ImportError:  # pragma: no cover - hashing.py is part of the package
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest()
-    return sha256_file(path)
-
-
 # -- progress -------------------------------------------------------------------
 
 
@@ -286,7 +274,7 @@ class _Progress:
 class Fetcher:
     """Runs downloads in parallel threads, each with its own requests session."""
 
-    def __init__(self, options: Options, out: TextIO | None = None) -> None:
+    def __init__(self, options: Options) -> None:
         import requests
         import urllib3
 
@@ -299,7 +287,6 @@ class Fetcher:
         self._active: set[Any] = set()
         self._lock = threading.Lock()
         self._progress = _Progress(None, 0)
-        self._out = out
 
     # sessions and cancellation
 
@@ -487,7 +474,9 @@ class Fetcher:
         if dest.is_symlink() or (dest.exists() and not dest.is_file()):
             raise FetchError(f"{d.path}: exists and is not a regular file; remove it first")
         if dest.exists() and d.sha256 is not None:
-            found = _sha256_file(dest)
+            from dh_aimodel.tree.hashing import sha256_file
+
+            found = sha256_file(dest)
             if found == d.sha256:
                 return Outcome(d, "present", "present, sha256 ok", dest.stat().st_size)
             if not self.options.force:

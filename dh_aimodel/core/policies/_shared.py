@@ -17,12 +17,11 @@ from typing import Literal, Mapping
 from dh_aimodel.core.declaration import Model
 from dh_aimodel.core.datafiles import load_yaml
 from dh_aimodel.core.licenses import LicenseSyntaxError, judge as judge_license, parser
-from dh_aimodel.core.policies import AREAS, Area, Context, ModelClass, Reason, worst_area, worst_class
+from dh_aimodel.core.policies import Area, Context, ModelClass, Reason, worst_area, worst_class
 from dh_aimodel.core.policies import ml_policy
 
 #: ml-policy's rule ids, by what they are about.
 WEIGHTS_UNDISTRIBUTABLE = "ml-policy/undistributable"
-WEIGHTS_NOT_FREE = "ml-policy/free-model-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +86,6 @@ def base_model(model: Model, context: Context, policy: str, cls: ModelClass,
         f"{policy}/base-model", policy,
         f"base model {base.name} is {base.area} under {policy}: fine-tuned weights contain "
         "the base weights, so this model can be no better")]
-
-
-def worse(a: Area, b: Area) -> bool:
-    return AREAS.index(a) > AREAS.index(b)
 
 
 #: Status of every option of the 2025 General Resolution.
