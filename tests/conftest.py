@@ -35,6 +35,21 @@ _DH_VARIABLES = ("DH_VERBOSE", "DH_QUIET", "DH_NO_ACT", "DH_OPTIONS", "DH_INTERN
                  "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
 
 
+def _importable(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+#: Tests that need huggingface_hub: an optional dependency, and Debian 13
+#: (trixie) has no python3-huggingface-hub, so there they skip.
+needs_hub = pytest.mark.skipif(
+    not _importable("huggingface_hub"),
+    reason="huggingface_hub is not installed (Debian trixie has no python3-huggingface-hub)")
+
+
 def require_tools(*tools: str) -> None:
     """Skip (or, under CI=true, fail) when a command is not installed."""
     missing = [t for t in tools if shutil.which(t) is None]

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_hub
 import yaml
 
 from dh_aimodel.cli import main
@@ -93,6 +94,7 @@ def without_todos(text: str) -> str:
 # -- --from-hf ----------------------------------------------------------------------
 
 
+@needs_hub
 def test_from_hf_normal_model(hub, tree, capsys):
     repo = hub.models["acme/Tiny-LM"]
     status, out, err = run(capsys, "init", "--from-hf", "acme/Tiny-LM", str(tree))
@@ -132,6 +134,7 @@ def test_from_hf_normal_model(hub, tree, capsys):
     assert f"at commit {repo.sha}" in text
 
 
+@needs_hub
 def test_from_hf_datasets_public_and_gated(hub, tree, capsys):
     assert run(capsys, "init", "--from-hf", "acme/Tiny-LM", str(tree))[0] == 0
     _, data = declaration(tree)
@@ -143,6 +146,7 @@ def test_from_hf_datasets_public_and_gated(hub, tree, capsys):
     ]
 
 
+@needs_hub
 def test_from_hf_revision_is_pinned_to_its_commit(hub, tree, capsys):
     commit = hashlib.sha1(b"v1.0").hexdigest()
     assert run(capsys, "init", "--from-hf", "acme/Tiny-LM@v1.0", str(tree))[0] == 0
@@ -159,6 +163,7 @@ def test_from_hf_revision_is_pinned_to_its_commit(hub, tree, capsys):
     ("other", "unknown", True),
     (None, "unknown", True),
 ])
+@needs_hub
 def test_from_hf_licence_alias(hub, tree, capsys, tag, expected, todo):
     card = {"license": tag, "license_name": "acme-licence"} if tag else {}
     hub.add_model("acme/aliased", {"model.gguf": GGUF}, card)
@@ -171,6 +176,7 @@ def test_from_hf_licence_alias(hub, tree, capsys, tag, expected, todo):
         assert "Hub licence tag 'other' (license_name: acme-licence)" in line
 
 
+@needs_hub
 def test_from_hf_output_passes_validate_except_the_todos(hub, tree, capsys):
     assert run(capsys, "init", "--from-hf", "acme/Tiny-LM", str(tree))[0] == 0
     text, _ = declaration(tree)
@@ -189,6 +195,7 @@ def test_from_hf_output_passes_validate_except_the_todos(hub, tree, capsys):
     assert out == f"{name}: ok (2 models, packages iris-classifier-data)\n"
 
 
+@needs_hub
 def test_from_hf_output_is_fetchable(hub, tree, capsys):
     assert run(capsys, "init", "--from-hf", "acme/Tiny-LM", str(tree))[0] == 0
     status, out, err = run(capsys, "fetch", str(tree))
@@ -197,6 +204,7 @@ def test_from_hf_output_is_fetchable(hub, tree, capsys):
     assert (tree / "models/tiny-lm/tokenizer/vocab.txt").read_bytes() == b"a\nb\n"
 
 
+@needs_hub
 def test_from_hf_missing_repo(hub, tree, capsys):
     status, out, err = run(capsys, "init", "--from-hf", "acme/nothing", str(tree))
     assert status == 1
@@ -205,6 +213,7 @@ def test_from_hf_missing_repo(hub, tree, capsys):
     assert not (tree / "debian/aimodel.yaml").exists()
 
 
+@needs_hub
 def test_from_hf_missing_revision(hub, tree, capsys):
     status, _, err = run(capsys, "init", "--from-hf", "acme/Tiny-LM@v9", str(tree))
     assert status == 1
@@ -212,6 +221,7 @@ def test_from_hf_missing_revision(hub, tree, capsys):
                    "accepted: a branch, tag or commit of the repository\n")
 
 
+@needs_hub
 def test_from_hf_missing_dataset_is_a_todo(hub, tree, capsys):
     hub.add_model("acme/orphan", {"model.gguf": GGUF},
                   {"license": "mit", "datasets": ["acme/lost"]})
@@ -222,6 +232,7 @@ def test_from_hf_missing_dataset_is_a_todo(hub, tree, capsys):
     assert "'acme/lost' is not a data set on the Hub" in text
 
 
+@needs_hub
 def test_token_is_used_but_never_shown_or_written(hub, tree, capsys, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     hub.add_model("acme/private", {"model.gguf": GGUF, "config.json": b"{}"},
@@ -246,6 +257,7 @@ def test_offline(hub, tree, capsys, monkeypatch):
     assert hub.requests == []
 
 
+@needs_hub
 def test_hub_that_never_answers(hub, tree, capsys):
     hub.fault("/api/models/acme/Tiny-LM", "hang")
     status, _, err = run(capsys, "init", "--timeout", "0.3", "--from-hf", "acme/Tiny-LM",

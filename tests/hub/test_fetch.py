@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import needs_hub
 
 from dh_aimodel.cli import main
 
@@ -81,6 +82,7 @@ def test_download_then_present(hub, tmp_path, capsys):
     assert len(hub.seen("/files/a.bin")) == 1
 
 
+@needs_hub
 def test_hf_url_redirect_and_token_never_shown(hub, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     repo = hub.add_model("acme/tiny", {"model.safetensors": DATA, "config.json": b"{}"})
