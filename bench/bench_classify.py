@@ -37,8 +37,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench import (BenchError, Context, Measurement, benchmark, best_of, best_of_pair,
-                   python_env, ratio_at_least)
+from bench import (
+    BenchError,
+    Context,
+    Measurement,
+    benchmark,
+    best_of,
+    best_of_pair,
+    python_env,
+    ratio_at_least,
+)
 
 #: The mix of one group of 20 models: (kind, count).  ``kind`` names a
 #: template in :func:`_model`; its class under ml-policy is :data:`CLASS`.

@@ -25,8 +25,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import (GiB, MiB, BenchError, Context, Measurement, benchmark, best_of,
-                   extra_at_most, need_tool, python_env, repo_root, run_tool, warm)
+from bench import (
+    BenchError,
+    Context,
+    GiB,
+    Measurement,
+    MiB,
+    benchmark,
+    best_of,
+    extra_at_most,
+    need_tool,
+    python_env,
+    repo_root,
+    run_tool,
+    warm,
+)
 
 RUNS = 5
 

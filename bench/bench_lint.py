@@ -10,8 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import (GiB, MiB, BenchError, Context, Measurement, at_most, benchmark,
-                   best_of_pair, need_tool, python_env, ratio_at_least, repo_root)
+from bench import (
+    BenchError,
+    Context,
+    GiB,
+    Measurement,
+    MiB,
+    at_most,
+    benchmark,
+    best_of_pair,
+    need_tool,
+    python_env,
+    ratio_at_least,
+    repo_root,
+)
 
 EXAMPLES = ("free-model", "toxic-candy", "non-free-licence", "runtime-download")
 RSS_LIMIT_MIB = 64
@@ -59,8 +71,9 @@ def lint_vs_lintian(ctx: Context) -> Measurement:
     per = {}
     for deb in debs:
         (a, _), (b, _) = best_of_pair(
-            ctx.runs, lambda: _run([sys.executable, "-m", "dh_aimodel", "lint", str(deb)], env),
-            lambda: _run([lintian, str(deb)], env))
+            ctx.runs,
+            lambda deb=deb: _run([sys.executable, "-m", "dh_aimodel", "lint", str(deb)], env),
+            lambda deb=deb: _run([lintian, str(deb)], env))
         ours, theirs = ours + a, theirs + b
         per[deb.name] = {"aimodel lint": round(a, 3), "lintian": round(b, 3)}
     return Measurement(ours=ours, baseline=theirs, unit="s", baseline_label="lintian",

@@ -48,8 +48,18 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import (BenchError, Context, Measurement, benchmark, best_of, best_of_pair,
-                   need_tool, python_env, ratio_at_least, run_tool)
+from bench import (
+    BenchError,
+    Context,
+    Measurement,
+    benchmark,
+    best_of,
+    best_of_pair,
+    need_tool,
+    python_env,
+    ratio_at_least,
+    run_tool,
+)
 
 if TYPE_CHECKING:
     from dh_aimodel.core.buildcheck import InstalledFile

@@ -19,7 +19,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 #: What a build never needs and would only slow the copy (or leak old builds into it).

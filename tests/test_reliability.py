@@ -59,15 +59,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_example, require_tools, stage
-from dh_aimodel.tree import atomic, hashing
-from dh_aimodel.dh import command as dh
-from dh_aimodel.hub import fetch
+from hubfake import FakeHub
+
 from dh_aimodel.cli import main as aimodel_main
 from dh_aimodel.core.errors import WriteError
-
-from hubfake import FakeHub
+from dh_aimodel.dh import command as dh
+from dh_aimodel.hub import fetch
+from dh_aimodel.tree import atomic, hashing
 
 REPO = Path(__file__).resolve().parent.parent
 DH_AIMODEL = REPO / "bin/dh_aimodel"

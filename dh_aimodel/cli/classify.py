@@ -30,8 +30,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dh_aimodel.core.classification import classify
+    from dh_aimodel.core.classify_json import (
+        all_policies_json,
+        all_policies_table,
+        classification_json,
+    )
     from dh_aimodel.packaging.render import render
-    from dh_aimodel.core.classify_json import all_policies_json, all_policies_table, classification_json
     from dh_aimodel.packaging.sourcetree import load
 
     tree = load(args.path)

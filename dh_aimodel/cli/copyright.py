@@ -28,10 +28,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dh_aimodel.tree.atomic import write_atomic
     from dh_aimodel.commands.copyright import COPYRIGHT, plan, update_file
     from dh_aimodel.core.errors import UsageError
     from dh_aimodel.packaging.sourcetree import load
+    from dh_aimodel.tree.atomic import write_atomic
 
     tree = load(args.path)
     if tree.root is None:

@@ -31,13 +31,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from dh_aimodel.tree.atomic import write_atomic
-    from dh_aimodel.packaging.control import read_control
+    from dh_aimodel.commands.init import (
+        find_todos,
+        from_tree,
+        hub_skeleton,
+        render_skeleton,
+        scan_tree,
+    )
     from dh_aimodel.core.errors import AimodelError, UsageError
     from dh_aimodel.hub.fetch import timeout_default
-    from dh_aimodel.commands.init import find_todos, hub_skeleton, render_skeleton, scan_tree, \
-        from_tree
+    from dh_aimodel.packaging.control import read_control
     from dh_aimodel.packaging.sourcetree import CONTROL, DECLARATION, display_name
+    from dh_aimodel.tree.atomic import write_atomic
 
     root = Path(args.path)
     if not root.is_dir():

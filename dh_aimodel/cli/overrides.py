@@ -25,10 +25,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dh_aimodel.tree.atomic import make_dirs, write_atomic
     from dh_aimodel.core.errors import PackagingError
     from dh_aimodel.packaging.overrides import merge, plan
     from dh_aimodel.packaging.sourcetree import load
+    from dh_aimodel.tree.atomic import make_dirs, write_atomic
 
     tree = load(args.path)
     targets = plan(tree)

@@ -20,8 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dh_aimodel.packaging.sourcetree import load
     from dh_aimodel.core.validation import licence_problems
+    from dh_aimodel.packaging.sourcetree import load
 
     tree = load(args.path)
     errors, warnings = licence_problems(tree.declaration)

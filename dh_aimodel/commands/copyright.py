@@ -31,8 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from dh_aimodel.core.errors import PackagingError, Pos
 from dh_aimodel.core.datafiles import load_yaml
+from dh_aimodel.core.errors import PackagingError, Pos
 
 if TYPE_CHECKING:
     from debian.copyright import Copyright

@@ -411,8 +411,8 @@ def _tree_model(name: str, head: tuple[Field, ...], files: tuple[FileEntry, ...]
 def render_skeleton(skeleton: Skeleton, filename: str,
                     facts: PackagingFacts | None) -> str:
     """The declaration text; parsed back with the loader, so it is always loadable."""
-    from dh_aimodel.manifest.loader import load_text
     from dh_aimodel.core.errors import DeclarationError
+    from dh_aimodel.manifest.loader import load_text
     from dh_aimodel.packaging.render import render
 
     text = render("aimodel.yaml.j2", skeleton=skeleton)
@@ -451,8 +451,8 @@ def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
     it, since the declaration would describe a tree that no longer exists.
     """
     from dh_aimodel.formats import SNIFF_BYTES, looks_like_model, read_metadata, sniff_file
-    from dh_aimodel.tree.hashing import sha256_files
     from dh_aimodel.packaging.sourcetree import display_name
+    from dh_aimodel.tree.hashing import sha256_files
 
     def unreadable(path: Path, exc: OSError) -> AimodelError:
         return AimodelError(f"{display_name(path)}: cannot read: {exc.strerror or exc}; it "
@@ -499,7 +499,8 @@ def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
 def hub_skeleton(repo_arg: str, facts: PackagingFacts | None, *, timeout: float,
                  jobs: int) -> Skeleton:
     """Ask the Hub about a model and its data sets; build the skeleton."""
-    from dh_aimodel.hub import fetch, huggingface as hub
+    from dh_aimodel.hub import fetch
+    from dh_aimodel.hub import huggingface as hub
 
     repo_id, revision = hub.parse_repo_arg(repo_arg)
     hub.check_online("aimodel init --from-hf")

@@ -336,9 +336,14 @@ def _render(node: _Node) -> str:
 def _syntax_message(exc: Exception, expression: str) -> str:
     """One line saying what is wrong, from the library's error."""
     from license_expression import (
-        PARSE_INVALID_EXCEPTION, PARSE_INVALID_EXPRESSION, PARSE_INVALID_NESTING,
-        PARSE_INVALID_OPERATOR_SEQUENCE, PARSE_INVALID_SYMBOL_AS_EXCEPTION,
-        PARSE_INVALID_SYMBOL_SEQUENCE, PARSE_UNBALANCED_CLOSING_PARENS, PARSE_UNKNOWN_TOKEN,
+        PARSE_INVALID_EXCEPTION,
+        PARSE_INVALID_EXPRESSION,
+        PARSE_INVALID_NESTING,
+        PARSE_INVALID_OPERATOR_SEQUENCE,
+        PARSE_INVALID_SYMBOL_AS_EXCEPTION,
+        PARSE_INVALID_SYMBOL_SEQUENCE,
+        PARSE_UNBALANCED_CLOSING_PARENS,
+        PARSE_UNKNOWN_TOKEN,
     )
 
     code = getattr(exc, "error_code", None)

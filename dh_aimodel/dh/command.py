@@ -36,8 +36,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from dh_aimodel.dh.options import PROG, DhOptions, HelpRequested, parse, usage
 from dh_aimodel.core.errors import AimodelError, BuildCheckError, PackagingError, Pos, Problem
+from dh_aimodel.dh.options import PROG, DhOptions, HelpRequested, parse, usage
 
 if TYPE_CHECKING:
     from dh_aimodel.core.buildcheck import InstalledFile, Plan, VerifiedFile
@@ -190,8 +190,8 @@ def run(options: DhOptions, out: Output) -> None:
     """Check every selected package, then (when all is well) install the outputs."""
     from dh_aimodel.core.classification import classify
     from dh_aimodel.core.policies import get
-    from dh_aimodel.packaging.sourcetree import load
     from dh_aimodel.core.validation import licence_problems
+    from dh_aimodel.packaging.sourcetree import load
 
     packages = list_packages(options)
     if not packages:

@@ -197,8 +197,8 @@ def _copyright_licence_by_name(s: LintState, path: str) -> str | None:
 
 
 def embedded_licence_mismatch(s: LintState) -> Iterator[Diagnostic]:
-    from dh_aimodel.packaging.dep5 import licences_agree
     from dh_aimodel.core.licenses import hf_alias
+    from dh_aimodel.packaging.dep5 import licences_agree
 
     declared: dict[str, str] = {}
     for d in s.declared:

@@ -102,8 +102,8 @@ def _classify(declaration: "Declaration", facts: "PackagingFacts | None"):  # no
 
 
 def _load_source(root: Path) -> tuple["Declaration | None", tuple, "PackagingFacts | None"]:
-    from dh_aimodel.packaging.control import read_control
     from dh_aimodel.manifest.loader import load_text
+    from dh_aimodel.packaging.control import read_control
     from dh_aimodel.packaging.sourcetree import locate
 
     declaration_path, control_path, _ = locate(root)

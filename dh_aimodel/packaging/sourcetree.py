@@ -56,8 +56,8 @@ def display_name(path: Path) -> str:
 
 
 def load(path: str | Path = ".") -> SourceTree:
-    from dh_aimodel.packaging.control import read_control
     from dh_aimodel.manifest.loader import load_text
+    from dh_aimodel.packaging.control import read_control
 
     declaration_path, control_path, root = locate(path)
     facts = read_control(control_path, display_name(control_path)) if control_path else None

@@ -14,13 +14,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_NAMES, EXAMPLES, copy_example, require_tools
 from debian.copyright import Copyright
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE_NAMES, EXAMPLES, copy_example, require_tools
-from dh_aimodel.commands import copyright as cu
 from dh_aimodel.cli import main
+from dh_aimodel.commands import copyright as cu
 from dh_aimodel.core.declaration import Dataset, Declaration, FileSpec, Model, Software, Training
 from dh_aimodel.core.errors import PackagingError, Pos
 from dh_aimodel.packaging.sourcetree import load

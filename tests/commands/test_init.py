@@ -15,13 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import needs_hub
 import yaml
+from conftest import needs_hub
+from hubfake import FakeHub
 
 from dh_aimodel.cli import main
 from dh_aimodel.commands.init import find_todos
-
-from hubfake import FakeHub
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL = ROOT / "examples/free-model/debian/control"

@@ -11,16 +11,16 @@ import shutil
 import textwrap
 
 import pytest
-
 from conftest import require_tools
+
 from dh_aimodel.core import buildcheck
-from dh_aimodel.dh import command as dh
-from dh_aimodel.packaging import substvars
 from dh_aimodel.core.buildcheck import InstalledFile
 from dh_aimodel.core.classification import classify
-from dh_aimodel.manifest.loader import load_text
 from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
 from dh_aimodel.core.policies import get
+from dh_aimodel.dh import command as dh
+from dh_aimodel.manifest.loader import load_text
+from dh_aimodel.packaging import substvars
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
@@ -323,8 +323,9 @@ def test_shipped_data_has_no_binary_overrides_and_records_the_lintian_version():
     data = dh.load_overrides()
     assert data["binary"] == []
     assert [e["tag"] for e in data["source"]] == ["very-long-line-length-in-source-file"]
-    import yaml
     from importlib import resources
+
+    import yaml
 
     raw = yaml.safe_load(resources.files("dh_aimodel").joinpath(
         "data", "lintian-overrides.yaml").read_text(encoding="utf-8"))

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from license_expression import get_spdx_licensing
 
-from dh_aimodel.core.datafiles import data_path
 from dh_aimodel.core import licenses
+from dh_aimodel.core.datafiles import data_path
 from dh_aimodel.core.declaration import LicenseVerdict
 from dh_aimodel.core.errors import Pos
 from dh_aimodel.core.licenses import LicenseJudgement, LicenseSyntaxError, judge

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dh_aimodel.core.classification import classify, recommended_section
-from dh_aimodel.manifest.loader import load_text
 from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
 from dh_aimodel.core.policies import get
+from dh_aimodel.manifest.loader import load_text
 
 FREE_TRAINING = """\
     training:

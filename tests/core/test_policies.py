@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 
 from dh_aimodel.core.classification import classify
-from dh_aimodel.manifest.loader import load_text
-from dh_aimodel.core.licenses import is_known
 from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
+from dh_aimodel.core.licenses import is_known
 from dh_aimodel.core.policies import get, names
 from dh_aimodel.core.policies._shared import licence_fits, list_ids, osi_approved
 from dh_aimodel.core.policies.mof import components
+from dh_aimodel.manifest.loader import load_text
 
 OTHERS = ("gr2025-a", "gr2025-glaser", "gr2025-choice2", "gr2025-choice3", "osaid-1.0", "mof")
 
@@ -324,8 +324,8 @@ def _mof_cases() -> dict[str, tuple[str, str, str]]:
             fires = decl(model(components=ALL_COMPONENTS.replace(line, "")))
             if c.satisfied_by:  # only missing when the alternatives are missing too
                 for alt in c.satisfied_by:
-                    fires = "".join(l for l in fires.splitlines(keepends=True)
-                                    if not l.strip().startswith(alt + ":"))
+                    fires = "".join(line for line in fires.splitlines(keepends=True)
+                                    if not line.strip().startswith(alt + ":"))
         cases[rule] = ("mof", fires, ROWS["3 free"])
     return cases
 

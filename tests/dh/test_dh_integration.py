@@ -16,9 +16,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
-
-from conftest import (EXAMPLE_NAMES, Build, build_all, copy_example, lintian_tags,
-                      require_tools)
+from conftest import EXAMPLE_NAMES, Build, build_all, copy_example, lintian_tags, require_tools
 
 pytestmark = pytest.mark.integration
 

@@ -15,10 +15,10 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pytest
-
 from conftest import require_tools
-from dh_aimodel.dh import command as dh
 from lintkit import model_yaml, safetensors, sha, tree
+
+from dh_aimodel.dh import command as dh
 
 PACKAGE = "demo-data"
 BUILD = Path("debian") / PACKAGE

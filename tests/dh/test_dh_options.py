@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import require_tools
+
+from dh_aimodel.core.errors import UsageError
 from dh_aimodel.dh import command as dh
 from dh_aimodel.dh.options import UNKNOWN_OPTION, DhOptions, HelpRequested, parse
-from dh_aimodel.core.errors import UsageError
 
 
 def opts(*argv: str, **env: str) -> DhOptions:

@@ -38,11 +38,10 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
-
-from dh_aimodel.lint import lint
-from dh_aimodel.formats.pickle_scan import PickleReport, scan_file, scan_pickle
-
 from lintkit import deb, model_yaml, tree, zip_bytes
+
+from dh_aimodel.formats.pickle_scan import PickleReport, scan_file, scan_pickle
+from dh_aimodel.lint import lint
 
 Kind = Literal["benign", "questionable", "malicious"]
 

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lintkit import zip_bytes
 
 from dh_aimodel.formats import FINDING_CODES
 from dh_aimodel.formats.pickle_scan import (
@@ -31,7 +32,6 @@ from dh_aimodel.formats.pickle_scan import (
     scan_file,
     scan_pickle,
 )
-from lintkit import zip_bytes
 
 
 def scan(data: bytes, **kwargs: int) -> PickleReport:

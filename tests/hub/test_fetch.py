@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 from conftest import needs_hub
+from hubfake import FakeHub
 
 from dh_aimodel.cli import main
-
-from hubfake import FakeHub
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL = ROOT / "examples/free-model/debian/control"

@@ -10,13 +10,23 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pytest
+from lintkit import (
+    COPYRIGHT,
+    DISCLAIMER,
+    clean_tree,
+    deb,
+    file_member,
+    gguf,
+    link_member,
+    model_yaml,
+    safetensors,
+    sha,
+    tree,
+)
 
 from dh_aimodel.cli import main
 from dh_aimodel.lint import lint
 from dh_aimodel.lint.catalog import catalogue
-
-from lintkit import (COPYRIGHT, DISCLAIMER, clean_tree, deb, file_member, gguf, link_member,
-                     model_yaml, safetensors, sha, tree)
 
 CONTROL2 = """\
 Source: demo
@@ -503,8 +513,8 @@ def test_dh_aimodel_build_check_does_not_call_them_models(tmp_path):
     """dh_aimodel's undeclared-model check goes by formats.looks_like_model, as
     lint's does: scanning every pickle for lint must not widen it."""
     from dh_aimodel.core.buildcheck import plan
-    from dh_aimodel.manifest.loader import load_text
     from dh_aimodel.dh.command import scan
+    from dh_aimodel.manifest.loader import load_text
 
     build = tmp_path / "debian/demo-data"
     good = safetensors({"license": "mit"})

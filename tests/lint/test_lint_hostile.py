@@ -7,12 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lintkit import deb, file_member, link_member, model_yaml, safetensors, sha, tree
+from test_lint import evil_pickle, torch_zip
 
 from dh_aimodel.cli import main
 from dh_aimodel.lint import lint
-
-from lintkit import deb, file_member, link_member, model_yaml, safetensors, sha, tree
-from test_lint import evil_pickle, torch_zip
 
 
 def found(path: Path, **kw) -> set[tuple[str, str]]:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dh_aimodel.manifest import loader as declaration_loader
-from dh_aimodel.manifest.loader import load_text
 from dh_aimodel.core.errors import DeclarationError
 from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
+from dh_aimodel.manifest import loader as declaration_loader
+from dh_aimodel.manifest.loader import load_text
 
 GOOD = """\
 format: 1

@@ -15,12 +15,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dh_aimodel
-from dh_aimodel.manifest.loader import Yaml12Loader, load_text
 from dh_aimodel.core.errors import DeclarationError
 from dh_aimodel.core.policies import names
+from dh_aimodel.manifest.loader import Yaml12Loader, load_text
 
 SCHEMA = json.loads((Path(dh_aimodel.__file__).parent / "data/aimodel.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

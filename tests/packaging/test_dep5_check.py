@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dh_aimodel.core.errors import PackagingError
 from dh_aimodel.packaging import dep5
 from dh_aimodel.packaging.dep5 import ModelFile
-from dh_aimodel.core.errors import PackagingError
 
 HEADER = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
 

@@ -11,12 +11,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_NAMES, copy_example, require_tools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE_NAMES, copy_example, require_tools
-from dh_aimodel.packaging import overrides as ov
 from dh_aimodel.cli import main
+from dh_aimodel.packaging import overrides as ov
 from dh_aimodel.packaging.sourcetree import load
 
 GOLDEN = Path(__file__).parents[1] / "golden"

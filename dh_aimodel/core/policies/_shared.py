@@ -14,11 +14,19 @@ import functools
 from dataclasses import dataclass
 from typing import Literal, Mapping
 
-from dh_aimodel.core.declaration import Model
 from dh_aimodel.core.datafiles import load_yaml
-from dh_aimodel.core.licenses import LicenseSyntaxError, judge as judge_license, parser
-from dh_aimodel.core.policies import Area, Context, ModelClass, Reason, worst_area, worst_class
-from dh_aimodel.core.policies import ml_policy
+from dh_aimodel.core.declaration import Model
+from dh_aimodel.core.licenses import LicenseSyntaxError, parser
+from dh_aimodel.core.licenses import judge as judge_license
+from dh_aimodel.core.policies import (
+    Area,
+    Context,
+    ModelClass,
+    Reason,
+    ml_policy,
+    worst_area,
+    worst_class,
+)
 
 #: ml-policy's rule ids, by what they are about.
 WEIGHTS_UNDISTRIBUTABLE = "ml-policy/undistributable"

@@ -9,8 +9,17 @@ them in one go.
 from __future__ import annotations
 
 from dh_aimodel.core.declaration import Model
-from dh_aimodel.core.licenses import LicenseJudgement, judge as judge_license
-from dh_aimodel.core.policies import Area, Context, ModelClass, ModelVerdict, Policy, Reason, worst_class
+from dh_aimodel.core.licenses import LicenseJudgement
+from dh_aimodel.core.licenses import judge as judge_license
+from dh_aimodel.core.policies import (
+    Area,
+    Context,
+    ModelClass,
+    ModelVerdict,
+    Policy,
+    Reason,
+    worst_class,
+)
 
 NAME = "ml-policy"
 ML = "ml-policy"

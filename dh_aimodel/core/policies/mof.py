@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from dh_aimodel.core.declaration import Model
 from dh_aimodel.core.datafiles import load_yaml
+from dh_aimodel.core.declaration import Model
 from dh_aimodel.core.policies import Context, ModelVerdict, Policy, Reason
 from dh_aimodel.core.policies._shared import ContentType, licence_fits
 
