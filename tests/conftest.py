@@ -8,6 +8,11 @@ PERL5LIB directory whose Debian/Debhelper/Sequence/aimodel.pm is a symlink to
 ``-d`` because the dh-sequence-aimodel build dependency is then not an
 installed package.
 
+With ``AIMODEL_TEST_INSTALLED=1`` (the autopkgtests in debian/tests/) the
+installed dh-aimodel package is tested instead: nothing of the working tree
+goes on PATH, PYTHONPATH or PERL5LIB, and builds check their build
+dependencies (no ``-d``), dh-sequence-aimodel being a real package then.
+
 Missing Debian tools skip the tests that need them on a developer's box; under
 ``CI=true`` they fail instead, so CI cannot pass by skipping.
 """
@@ -28,6 +33,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 EXAMPLE_NAMES = ("free-model", "toxic-candy", "non-free-licence", "runtime-download")
+#: Testing the installed package (debian/tests/), not the working tree.
+INSTALLED = os.environ.get("AIMODEL_TEST_INSTALLED") == "1"
 
 #: Variables of the caller's environment that would change what dh does.
 _DH_VARIABLES = ("DH_VERBOSE", "DH_QUIET", "DH_NO_ACT", "DH_OPTIONS", "DH_INTERNAL_OPTIONS",
@@ -50,6 +57,19 @@ needs_hub = pytest.mark.skipif(
     reason="huggingface_hub is not installed (Debian trixie has no python3-huggingface-hub)")
 
 
+@pytest.fixture(autouse=True)
+def _loopback_is_not_proxied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' HTTP servers listen on 127.0.0.1: no proxy may catch those requests.
+
+    pybuild points http_proxy at a closed port to keep package builds
+    offline (the unit tests run there, debian/rules); a developer may have a
+    real proxy.  Subprocesses inherit the setting.
+    """
+    for name in ("no_proxy", "NO_PROXY"):
+        current = os.environ.get(name, "")
+        monkeypatch.setenv(name, ",".join(filter(None, [current, "127.0.0.1", "localhost"])))
+
+
 def require_tools(*tools: str) -> None:
     """Skip (or, under CI=true, fail) when a command is not installed."""
     missing = [t for t in tools if shutil.which(t) is None]
@@ -60,6 +80,13 @@ def require_tools(*tools: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true: {message}")
     pytest.skip(message)
+
+
+#: Tests that need a licence text outside /usr/share/common-licenses: the
+#: ScanCode LicenseDB (licensedcode-data) is not packaged for Debian.
+needs_license_texts = pytest.mark.skipif(
+    not _importable("licensedcode"),
+    reason="licensedcode-data is not installed (Debian has no package of it)")
 
 
 def require_build_deps(tree: Path) -> None:
@@ -145,21 +172,24 @@ class Build:
 @pytest.fixture(scope="session")
 def dh_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for dpkg-buildpackage that runs the working tree's dh_aimodel."""
+    env = {k: v for k, v in os.environ.items() if k not in _DH_VARIABLES}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if INSTALLED:
+        return env
     perl5 = tmp_path_factory.mktemp("perl5")
     sequence = perl5 / "Debian" / "Debhelper" / "Sequence"
     sequence.mkdir(parents=True)
     (sequence / "aimodel.pm").symlink_to(REPO / "debhelper" / "aimodel.pm")
-    env = {k: v for k, v in os.environ.items() if k not in _DH_VARIABLES}
     env["PATH"] = os.pathsep.join([str(REPO / "bin"), env.get("PATH", "/usr/bin:/bin")])
     env["PERL5LIB"] = os.pathsep.join(filter(None, [str(perl5), env.get("PERL5LIB")]))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
 def build(tree: Path, env: dict[str, str], *extra: str) -> Build:
-    """``dpkg-buildpackage -us -uc -b -d`` in ``tree``."""
-    proc = subprocess.run(["dpkg-buildpackage", "-us", "-uc", "-b", "-d", *extra],
+    """``dpkg-buildpackage -us -uc -b`` in ``tree`` (``-d`` unless testing the installed package)."""
+    nocheck = [] if INSTALLED else ["-d"]
+    proc = subprocess.run(["dpkg-buildpackage", "-us", "-uc", "-b", *nocheck, *extra],
                           cwd=tree, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, check=False)
     return Build(tree, proc.returncode, proc.stdout)

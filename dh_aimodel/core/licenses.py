@@ -285,6 +285,14 @@ def _resolve(written: str,
             if base is None:  # the base itself was a deprecated spelling
                 deprecated.append((base_written, base_key))
             return _Id(written, base_key, kind, plus=True), _library_symbol(base_key)
+    # An id of the knowledge base that this license-expression's index
+    # predates (Debian 13's 30.4.1 lacks 16): its proper case is ours.
+    entry = _table().licenses.get(low)
+    if entry is not None:
+        return _Id(written, entry.id, kind), _Known(entry.id, False)
+    exception = _table().exceptions.get(low)
+    if exception is not None:
+        return _Id(written, exception, kind), _Known(exception, True)
     return _Id(written, written, kind), None
 
 

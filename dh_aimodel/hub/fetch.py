@@ -275,12 +275,17 @@ class Fetcher:
     """Runs downloads in parallel threads, each with its own requests session."""
 
     def __init__(self, options: Options) -> None:
+        import http.client
+
         import requests
         import urllib3
 
         self.requests = requests
+        # http.client.HTTPException: what _chunks' fallback read raises
+        # (IncompleteRead) where urllib3 1.x has no read1.
         self._network_errors = (requests.exceptions.RequestException,
-                                urllib3.exceptions.HTTPError, OSError)
+                                urllib3.exceptions.HTTPError, http.client.HTTPException,
+                                OSError)
         self.options = options
         self.stop = threading.Event()
         self._local = threading.local()
@@ -549,10 +554,16 @@ def _chunks(response: Any) -> Any:
 
     ``read1`` rather than requests' ``iter_content``: that one waits for a
     whole chunk and, when the connection breaks, drops the bytes it already
-    had, so they could not be kept for resuming.
+    had, so they could not be kept for resuming.  urllib3 1.x (Debian 12)
+    has no ``read1`` and its ``read(n)`` waits for ``n`` bytes, so a stalled
+    mirror would leave nothing on disk: there the ``http.client`` response
+    beneath it is read, which is safe because the body is asked for
+    unencoded (``Accept-Encoding: identity``) and its length is checked by
+    the caller.
     """
     raw = response.raw
-    read = getattr(raw, "read1", None) or raw.read
+    read = (getattr(raw, "read1", None) or getattr(getattr(raw, "_fp", None), "read1", None)
+            or raw.read)
     while chunk := read(CHUNK):
         yield chunk
 

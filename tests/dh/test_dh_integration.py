@@ -274,6 +274,9 @@ def test_built_dh_aimodel_package_installs_the_addon_and_commands(tmp_path, buil
             (tree / "man" / page).write_text(f'.TH X 1\n.SH NAME\n{page} \\- placeholder\n')
     require_build_deps(tree)  # debhelper, dh-python, python3-all, python3-setuptools
     env = {k: v for k, v in os.environ.items() if not k.startswith("DH_")}
+    # Debian's python3 first, as on a buildd: pybuild runs "python3.X" from
+    # PATH, and a developer's pyenv or venv one lacks Debian's build modules.
+    env["PATH"] = os.pathsep.join(["/usr/bin", "/bin", env.get("PATH", "")])
     proc = subprocess.run(["dpkg-buildpackage", "-us", "-uc", "-b"], cwd=tree, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
@@ -289,6 +292,9 @@ def test_built_dh_aimodel_package_installs_the_addon_and_commands(tmp_path, buil
     assert any(p.endswith("dh_aimodel/templates/README.aimodel.j2") for p in files)
     assert any(p.endswith("dh_aimodel/data/lintian-overrides.yaml") for p in files)
     assert "usr/share/man/man1/dh_aimodel.1.gz" in files
+    # Built through pybuild-plugin-pyproject: a wheel's dist-info, no legacy egg-info.
+    assert any(".dist-info/" in p for p in files)
+    assert not any(".egg-info" in p for p in files)
     require_tools("lintian")
     tags = lintian_tags(deb)
     assert [t for t in tags if t[0] in ("E", "W")] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -149,7 +150,10 @@ def test_partial_file_is_kept_and_resumed_by_the_next_run(hub, tmp_path, capsys)
     hub.fault("/files/a.bin", ("cut", 4096))
     tree = make_tree(tmp_path, [{"path": "a.bin", "url": url, "sha256": sha(DATA)}])
     status, _, err = run(capsys, "fetch", "--retries", "0", str(tree))
-    assert status == 1 and "connection broken after 4096 of 102400 bytes (IncompleteRead)" in err
+    # urllib3 2 sees the cut (IncompleteRead); under urllib3 1.x (Debian 12) the
+    # length check after the read does.
+    assert status == 1 and re.search(r"connection (broken|closed) after 4096 of 102400 bytes"
+                                     r"( \(IncompleteRead\))?;", err)
     assert not (tree / "a.bin").exists()
     assert (tree / "a.bin.part").read_bytes() == DATA[:4096]
     assert run(capsys, "fetch", str(tree))[0] == 0
