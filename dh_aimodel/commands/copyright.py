@@ -164,6 +164,15 @@ def _scancode_text(license_id: str) -> str | None:
     return raw
 
 
+def _licensedcode_installed() -> bool:
+    """Whether the ScanCode LicenseDB texts are there (pip only: Debian does not package them)."""
+    try:
+        import licensedcode  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _common_reference(license_id: str) -> str | None:
     found = _text_table().common.get(license_id.lower())
     if found is None:
@@ -219,12 +228,17 @@ def license_text(license_id: str, *, root: Path | None = None,
     text = _scancode_text(license_id)
     if text is not None:
         return _clean(text)
+    if not _licensedcode_installed():
+        source = ("no licence text source is installed: licensedcode-data is not installed "
+                  "(Debian has no package of it: pip install licensedcode-data in a virtual "
+                  "environment)")
+    else:
+        source = "the ScanCode LicenseDB (licensedcode-data) has no text of it either"
     raise PackagingError(
-        f"no text known for the licence {license_id}: it is not in /usr/share/common-licenses "
-        "and not in the ScanCode LicenseDB (Python distribution licensedcode-data; install "
-        "it with pip if missing); add a \"License: " + license_id + "\" paragraph with its "
-        "text to debian/copyright yourself, or for a LicenseRef id name a file under "
-        "licenses: " + license_id + ": text: in debian/aimodel.yaml")
+        f"no text known for the licence {license_id}: it is not in /usr/share/common-licenses and {source}; add a "
+        f"\"License: {license_id}\" paragraph with its text to debian/copyright yourself, or "
+        f"for a LicenseRef id name a file under licenses: {license_id}: text: in "
+        "debian/aimodel.yaml")
 
 
 # --------------------------------------------------------------------------

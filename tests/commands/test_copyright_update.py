@@ -10,11 +10,12 @@ import io
 import os
 import re
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NAMES, EXAMPLES, copy_example, require_tools
+from conftest import EXAMPLE_NAMES, EXAMPLES, copy_example, needs_license_texts, require_tools
 from debian.copyright import Copyright
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,6 +148,7 @@ def test_unusual_file_keeps_every_unmanaged_byte(tmp_path, capsys):
     assert c.header.disclaimer is None  # main: no Disclaimer
 
 
+@needs_license_texts  # CC-BY-NC-4.0's text
 def test_second_run_changes_nothing(tmp_path, capsys):
     root = make_tree(tmp_path, license="CC-BY-NC-4.0 OR GPL-2.0-or-later", section="non-free/science")
     assert run(capsys, "copyright", str(root))[0] == 0
@@ -207,6 +209,7 @@ def test_write_keeps_the_mode(tmp_path, capsys):
     assert not [p for p in (root / "debian").iterdir() if p.name.endswith(".tmp")]
 
 
+@needs_license_texts  # CC-BY-NC-4.0's text
 def test_outside_main_the_header_says_why(tmp_path, capsys):
     root = make_tree(tmp_path, license="CC-BY-NC-4.0", section="non-free/science")
     run(capsys, "copyright", str(root))
@@ -226,6 +229,7 @@ def test_existing_ml_policy_disclaimer_is_kept(tmp_path, capsys):
         "Mine, per the ML-Policy."
 
 
+@needs_license_texts  # CC-BY-NC-4.0's text
 def test_other_disclaimer_gets_the_reason_appended(tmp_path, capsys):
     text = UNUSUAL.replace("Upstream-Name:   toy\n",
                            "Upstream-Name:   toy\nDisclaimer: Not in main.\n")
@@ -243,12 +247,30 @@ def test_other_disclaimer_gets_the_reason_appended(tmp_path, capsys):
 def test_license_texts():
     gpl = cu.license_text("GPL-2.0-or-later")
     assert "/usr/share/common-licenses/GPL-2" in gpl and "any later version" in gpl
-    pytest.importorskip("licensedcode", reason="licensedcode-data not installed")
+
+
+@needs_license_texts
+def test_license_texts_from_the_scancode_licensedb():
     nc = cu.license_text("CC-BY-NC-4.0")
     assert "Attribution-NonCommercial 4.0 International" in nc
     assert "\t" not in nc and not any(line != line.rstrip() for line in nc.splitlines())
     rail = cu.license_text("LicenseRef-scancode-bigscience-open-rail-m")
     assert "BigScience Open RAIL-M License" in rail
+
+
+def test_without_licensedcode_data_the_error_says_so(monkeypatch):
+    """Debian has no licensedcode-data: the one line names what is missing and the ways out."""
+    monkeypatch.setitem(sys.modules, "licensedcode", None)  # "import licensedcode" fails
+    cu._scancode_keys.cache_clear()  # noqa: SLF001
+    try:
+        with pytest.raises(PackagingError) as caught:
+            cu.license_text("CC-BY-NC-4.0")
+    finally:
+        cu._scancode_keys.cache_clear()  # noqa: SLF001
+    message = str(caught.value)
+    assert message.startswith("no text known for the licence CC-BY-NC-4.0: ")
+    assert "no licence text source is installed: licensedcode-data is not installed" in message
+    assert 'add a "License: CC-BY-NC-4.0" paragraph' in message
 
 
 def test_unknown_license_ref_without_text_is_an_error():
@@ -376,10 +398,10 @@ def test_lintian_accepts_the_generated_copyright(tmp_path, capsys, example):
 
 
 @pytest.mark.integration
+@needs_license_texts
 def test_lintian_accepts_new_license_paragraphs(tmp_path, capsys):
     """CC-BY-NC-4.0 (ScanCode LicenseDB text) and GPL-2.0-or-later (common-licenses)."""
     require_tools("dpkg-source", "lintian")
-    pytest.importorskip("licensedcode", reason="licensedcode-data not installed")
     root = make_tree(tmp_path, license="CC-BY-NC-4.0 OR GPL-2.0-or-later",
                      section="non-free/science")
     (root / "models/extra/x.gguf").write_bytes(b"GGUF")
