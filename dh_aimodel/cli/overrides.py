@@ -10,28 +10,36 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "overrides", help="print or write Lintian overrides for model files",
         description="Compute the Lintian overrides that the declared model files need: only "
-                    "for tags Lintian really emits for them (today "
+                    "for tags the Lintian that will check the package really emits for them "
+                    "(the installed Lintian, or --lintian-version; today "
                     "very-long-line-length-in-source-file in the source package, for files "
-                    "with a line over 512 characters), each after a '#' line saying which "
+                    "with a line over 512 characters, and from Lintian 2.124 only for files "
+                    "file(1) calls text), each after a '#' line saying which "
                     "model, which class and why. Without --write, print what would be "
                     "added; with --write, append it to debian/source/lintian-overrides "
                     "(and debian/<package>.lintian-overrides), keeping the maintainer's "
                     "lines and never duplicating an override.")
     p.add_argument("path", nargs="?", default=".", metavar="PATH",
                    help="source tree or its debian/aimodel.yaml (default: .)")
+    p.add_argument("--lintian-version", metavar="V",
+                   help="write what Lintian V needs (e.g. 2.143.0, sid's), not the installed "
+                        "Lintian")
     p.add_argument("--write", action="store_true",
                    help="merge the overrides into the override files (atomically)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from dh_aimodel.core.errors import PackagingError
+    from dh_aimodel.core.errors import PackagingError, UsageError
     from dh_aimodel.packaging.overrides import merge, plan
     from dh_aimodel.packaging.sourcetree import load
     from dh_aimodel.tree.atomic import make_dirs, write_atomic
 
     tree = load(args.path)
-    targets = plan(tree)
+    try:
+        targets = plan(tree, args.lintian_version)
+    except ValueError as exc:  # a --lintian-version that is not a version
+        raise UsageError(f"--lintian-version: {exc}") from exc
     assert tree.root is not None  # plan() refuses a lone declaration
     changed = False
     for target in targets:

@@ -476,7 +476,8 @@ def _install(r: _PackageRun, declaration: "Declaration", classification: "Classi
     doc_dir = r.build_dir / "usr/share/doc" / r.name  # not a symlink: checked before
     write(doc_dir / README, text.encode("utf-8"), options, out)
 
-    lines = override_lines(load_overrides()["binary"], r.name, [v.path for v in r.verified])
+    lines = override_lines(load_overrides(options.lintian_version)["binary"], r.name,
+                           [v.path for v in r.verified])
     if lines:
         target = r.build_dir / "usr/share/lintian/overrides" / r.name
         existing = _read_output(target)
@@ -524,12 +525,17 @@ def write(path: Path, data: bytes, options: DhOptions, out: Output) -> None:
 
 # -- Lintian overrides ------------------------------------------------------------
 
-def load_overrides() -> dict[str, Any]:
-    """data/lintian-overrides.yaml: the tags Lintian emits for model files."""
-    from dh_aimodel.packaging.overrides import load_data
+def load_overrides(lintian: str | None = None) -> dict[str, Any]:
+    """data/lintian-overrides.yaml: the tags that Lintian emits for model files.
 
-    data = load_data()
-    return {"binary": list(data["binary"]), "source": list(data["source"])}
+    For the Lintian that will check the package: ``--lintian-version``, else
+    the installed one (the build's).
+    """
+    from dh_aimodel.packaging.overrides import entries, target_lintian
+
+    version, _ = target_lintian(lintian)
+    return {"binary": list(entries("binary", version)),
+            "source": list(entries("source", version))}
 
 
 def override_lines(entries: Iterable[Mapping[str, str]], package: str,

@@ -58,6 +58,8 @@ class DhOptions:
     remaining_packages: bool = False
     #: ``-O`` options that are not dh_aimodel's, ignored as debhelper does.
     ignored: tuple[str, ...] = ()
+    #: ``--lintian-version``: the Lintian to write overrides for (default: installed).
+    lintian_version: str | None = None
     #: Things to warn about (unknown options in DH_OPTIONS).
     warnings: tuple[str, ...] = ()
 
@@ -101,6 +103,7 @@ def _parser() -> _Parser:
                    dest="selection")
     p.add_argument("--remaining-packages", action="store_true")
     p.add_argument("-P", "--tmpdir")
+    p.add_argument("--lintian-version")
     p.add_argument("-O", action="append", default=[], dest="O")
     p.add_argument("rest", nargs="*")
     return p
@@ -140,6 +143,7 @@ class _State:
         self.verbose = False
         self.no_act = False
         self.tmpdir: str | None = None
+        self.lintian_version: str | None = None
         self.remaining = False
 
     def apply(self, ns: argparse.Namespace) -> None:
@@ -149,6 +153,8 @@ class _State:
         self.remaining |= ns.remaining_packages
         if ns.tmpdir is not None:
             self.tmpdir = ns.tmpdir
+        if ns.lintian_version is not None:
+            self.lintian_version = ns.lintian_version
 
 
 def _apply_source(parser: _Parser, state: _State, args: Sequence[str],
@@ -215,10 +221,18 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> DhOptions:
     if environ.get("DH_NO_ACT", ""):
         state.no_act = True
 
+    if state.lintian_version is not None:
+        from dh_aimodel.packaging.overrides import parse_version
+
+        try:
+            parse_version(state.lintian_version)
+        except ValueError as exc:
+            raise UsageError(f"--lintian-version: {exc}") from exc
     selection = tuple(ns.selection or ()) + tuple(f"-O{v}" for v in ns.O)
     return DhOptions(verbose=state.verbose, no_act=state.no_act, quiet=quiet,
                      listpackages_args=selection, tmpdir=state.tmpdir,
-                     remaining_packages=state.remaining, ignored=tuple(ignored),
+                     remaining_packages=state.remaining, lintian_version=state.lintian_version,
+                     ignored=tuple(ignored),
                      warnings=tuple(warnings))
 
 
@@ -244,6 +258,10 @@ def usage() -> str:
         "  -PDIR, --tmpdir=DIR      package build directory instead of debian/PKG\n"
         "  --mainpackage=PKG        the package debian/foo files belong to\n"
         "  -O=OPTION                as dh passes options: used when ours, else ignored\n"
+        "\n"
+        "dh_aimodel options:\n"
+        "  --lintian-version=V      write the Lintian overrides Lintian V needs\n"
+        "                           (default: the installed Lintian's)\n"
         "\n"
         "See dh_aimodel(1), aimodel.yaml(5) and debhelper(7).\n"
     )

@@ -26,14 +26,45 @@ from dh_aimodel.core.errors import AimodelError, UsageError
 RepoType = Literal["model", "dataset"]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-MISSING = ("huggingface_hub is not installed; install the Debian package "
-           "python3-huggingface-hub (PyPI: huggingface_hub)")
+#: The Debian package of huggingface_hub: in sid, not in trixie nor bookworm.
+DEBIAN_PACKAGE = "python3-huggingface-hub"
 
 _REPO_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*"
 _REPO_ARG_RE = re.compile(rf"(?P<repo>{_REPO_ID})(?:@(?P<rev>[^\s@/]+))?\Z")
 _HF_URL_RE = re.compile(
     rf"hf://(?:(?P<type>datasets|models)/)?(?P<repo>{_REPO_ID})@(?P<rev>[^\s@/]+)/(?P<path>[^\s]+)\Z")
 _TRUE = ("1", "on", "yes", "true")
+
+
+def _apt_knows(package: str) -> bool:
+    """Whether this system's apt has ``package`` (an installable version), per apt-cache."""
+    import shutil
+    import subprocess
+
+    apt_cache = shutil.which("apt-cache")
+    if apt_cache is None:
+        return False
+    try:
+        proc = subprocess.run([apt_cache, "show", "--no-all-versions", package],
+                              capture_output=True, text=True, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0 and f"Package: {package}" in proc.stdout
+
+
+def missing() -> str:
+    """What to say when huggingface_hub is absent: what exists on the running release.
+
+    Debian 13 (trixie) and 12 have no python3-huggingface-hub; advising it
+    there would send the user looking for nothing.
+    """
+    if _apt_knows(DEBIAN_PACKAGE):
+        return (f"huggingface_hub is not installed; install the Debian package "
+                f"{DEBIAN_PACKAGE}")
+    return ("huggingface_hub is not installed, and this system has no Debian package of it "
+            f"({DEBIAN_PACKAGE}: in sid, not in trixie or bookworm); pip install "
+            "huggingface_hub in a virtual environment (python3 -m venv "
+            "--system-site-packages)")
 
 
 class HubError(AimodelError):
@@ -111,7 +142,7 @@ def _hub() -> Any:
     try:
         import huggingface_hub
     except ImportError as exc:
-        raise HubError(MISSING) from exc
+        raise HubError(missing()) from exc
     return huggingface_hub
 
 

@@ -299,12 +299,22 @@ def unsafe_archive_member(s: LintState) -> Iterator[Diagnostic]:
         yield Diagnostic(s.label_source(), "aimodel-unsafe-archive-member", f"{what} [{name}]")
 
 
+def override_unused_by_newer_lintian(s: LintState) -> Iterator[Diagnostic]:
+    for u in s.unused_overrides:
+        o = u.override
+        pattern = f" {o.pattern}" if o.pattern else ""
+        yield Diagnostic(s.label_source(), "aimodel-override-unused-by-newer-lintian",
+                         f"{o.tag}{pattern} [{o.file}:{o.line}] (Lintian {u.lintian[0]}, "
+                         f"{u.lintian[1]})")
+
+
 CHECKS: tuple[Check, ...] = (
     declaration_invalid, declared_file_missing, undeclared_model_file, checksum_mismatch,
     checksum_not_declared, weights_licence_unknown, model_not_free_in_main, section_mismatch,
     runtime_download_in_main, copyright_coverage, ml_policy_disclaimer,
     embedded_licence_mismatch, format_mismatch, pickle_weights, pickle_unsafe_global,
     training_data_unavailable, source_spans_areas, malformed_model_file, unsafe_archive_member,
+    override_unused_by_newer_lintian,
 )
 
 

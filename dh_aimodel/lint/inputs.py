@@ -194,8 +194,15 @@ def source_target(root: Path) -> Target:
     overrides: dict[str, tuple[str, str]] = {}
     src_file = root / "debian/source/lintian-overrides"
     if src_file.is_file():
-        overrides[state.label_source()] = ("debian/source/lintian-overrides",
-                                           src_file.read_text("utf-8", "replace"))
+        from dh_aimodel.packaging.overrides import parse_overrides, unused_by_newer
+
+        text = src_file.read_text("utf-8", "replace")
+        overrides[state.label_source()] = ("debian/source/lintian-overrides", text)
+        model_files = sorted({root / p for d in declared for p in d.matched})
+        unused = unused_by_newer(parse_overrides(text, state.label_source(),
+                                                 "debian/source/lintian-overrides"),
+                                 root, model_files)
+        state = replace(state, unused_overrides=tuple(unused))
     for name in (facts.names if facts else ()):
         f = root / f"debian/{name}.lintian-overrides"
         if f.is_file():

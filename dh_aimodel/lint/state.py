@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from dh_aimodel.core.declaration import Declaration
     from dh_aimodel.formats import Metadata
     from dh_aimodel.formats.pickle_scan import PickleReport
+    from dh_aimodel.packaging.overrides import Unused
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ class LintState:
     archive_problems: tuple[tuple[str, str], ...] = ()
     #: Licence per installed path from README.aimodel (a .deb without --source).
     provenance_licences: Mapping[str, str] = None  # type: ignore[assignment]
+    #: Source overrides the newest Lintian checked no longer uses (a source tree).
+    unused_overrides: tuple["Unused", ...] = ()
 
     def label_source(self) -> str:
         if self.kind == "binary":

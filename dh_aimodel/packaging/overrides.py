@@ -1,18 +1,22 @@
 """Lintian overrides: read as Lintian reads them, written for the tags model files cause.
 
 The writing half is ``aimodel overrides``.  Which tags Lintian emits for
-model files, per package type, is data (``data/lintian-overrides.yaml``, with
-the Lintian version it was checked against).  Today that is one tag, for
-the *source* package only: ``very-long-line-length-in-source-file``.
-Whether it fires depends on the bytes, and an override for a tag that does not fire is itself reported
+model files, per package type, is data (``data/lintian-overrides.yaml``),
+keyed by the Lintian versions each entry holds for: overrides are written
+for one Lintian (:func:`target_lintian`: the installed one unless told),
+and :func:`unused_by_newer` finds the overrides a newer one no longer uses.
+Today that is one tag, for the *source* package only:
+``very-long-line-length-in-source-file``.  Whether it fires depends on the
+bytes, and an override for a tag that does not fire is itself reported
 (``unused-override``; ``mismatched-override`` when the tag fired elsewhere),
-so this module repeats Lintian 2.116's own test (Check/Files/Contents/
+so this module repeats Lintian's own test (Check/Files/Contents/
 LineLength.pm) on each declared file before writing an override:
 
 * files whose name ends in an extension Lintian lists as binary or
   compressed (``/usr/share/lintian/data/files/*-file-extensions``) or in
   xml, sgml, svg, json, jsonl are skipped, as are files ``file`` calls image,
-  bitmap or JSON;
+  bitmap or JSON; since Lintian 2.124 also every file ``file`` does not call
+  text (the entry's ``file-type``);
 * a line is the bytes up to and including a newline; its length is counted
   in characters when the line is valid UTF-8, else in bytes; the tag fires
   when the longest line is over 512.
@@ -40,10 +44,14 @@ if TYPE_CHECKING:
     from dh_aimodel.packaging.sourcetree import SourceTree
 
 __all__ = [
-    "LONG_LINE_TAG", "Declared", "OverrideFile", "Override", "choose", "covered", "enabled",
-    "installed_lintian", "lintian_skips", "longest_line", "match_glob", "merge", "overriding", "parse_overrides",
-    "plan", "select",
+    "LONG_LINE_TAG", "Declared", "OverrideFile", "Override", "Unused", "choose", "covered",
+    "enabled", "entries", "holds", "installed_lintian", "lintian_skips", "longest_line",
+    "match_glob", "merge", "overriding", "parse_overrides", "parse_version", "plan", "select",
+    "target_lintian", "unused_by_newer",
 ]
+
+#: A Lintian version as numbers: "2.116.3+deb12u1" -> (2, 116, 3).
+Version = tuple[int, ...]
 
 LONG_LINE_TAG = "very-long-line-length-in-source-file"
 VERY_LONG = 512
@@ -57,12 +65,54 @@ _CHUNK = 1 << 20
 
 @functools.cache
 def load_data() -> Mapping[str, Any]:
-    """data/lintian-overrides.yaml (shared with dh_aimodel): tags per package type."""
+    """data/lintian-overrides.yaml (shared with dh_aimodel): tags per package type.
+
+    ``checked`` lists (version, text, release) of the Lintian releases the
+    data was checked against, oldest first.
+    """
     from dh_aimodel.core.datafiles import load_yaml
 
     raw = load_yaml(DATA)
-    return {"lintian-version": str(raw.get("lintian-version", "")),
+    checked = sorted(((parse_version(str(c["lintian"])), str(c["lintian"]), str(c["release"]))
+                      for c in raw.get("checked") or ()))
+    return {"checked": tuple(checked),
             "binary": tuple(raw.get("binary") or ()), "source": tuple(raw.get("source") or ())}
+
+
+def parse_version(text: str) -> Version:
+    """A Lintian version's numbers, trailing zeros dropped: ``2.122.0`` -> (2, 122).
+
+    Raises ValueError for text that does not start with a version.
+    """
+    found = re.match(r"\s*v?(\d+(?:\.\d+)*)", text)
+    if found is None:
+        raise ValueError(f"not a Lintian version: {text!r}; accepted: a version such as "
+                         "2.116.3 or 2.143.0")
+    numbers = [int(n) for n in found.group(1).split(".")]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)
+
+
+_RELATION = re.compile(r"(<<|<=|>=|>>|=)\s*(\S+)")
+_COMPARE = {"<<": lambda a, b: a < b, "<=": lambda a, b: a <= b, "=": lambda a, b: a == b,
+            ">=": lambda a, b: a >= b, ">>": lambda a, b: a > b}
+
+
+def holds(relations: str, version: Version) -> bool:
+    """Whether ``version`` satisfies dpkg-style relations such as ``>= 2.117, << 2.124``."""
+    for part in filter(None, (p.strip() for p in relations.split(","))):
+        found = _RELATION.fullmatch(part)
+        if found is None:
+            raise AssertionError(f"dh_aimodel/data/{DATA}: bad Lintian relation {part!r}")
+        if not _COMPARE[found.group(1)](version, parse_version(found.group(2))):
+            return False
+    return True
+
+
+def entries(kind: str, lintian: Version) -> tuple[Mapping[str, Any], ...]:
+    """The data's entries of one package type (source, binary) that hold for ``lintian``."""
+    return tuple(e for e in load_data()[kind] if holds(str(e.get("lintian", "")), lintian))
 
 
 @functools.cache
@@ -81,8 +131,12 @@ def _skipped_extensions() -> tuple[str, ...]:
     return tuple(found) + ("xml", "sgml", "svg", "json", "jsonl")
 
 
-def lintian_skips(path: Path) -> bool:
-    """Whether Lintian's line-length check ignores this file (extension or file(1) type)."""
+def lintian_skips(path: Path, text_types: str = "") -> bool:
+    """Whether Lintian's line-length check ignores this file (extension or file(1) type).
+
+    ``text_types``: what file(1) must say of a file for the check to read it
+    (the entry's ``file-type``: ``(ASCII|Unicode) text`` since Lintian 2.124).
+    """
     import shutil
     import subprocess
 
@@ -93,12 +147,15 @@ def lintian_skips(path: Path) -> bool:
         return True
     file_cmd = shutil.which("file")
     if file_cmd is None:
-        return False
+        return bool(text_types)  # cannot tell text: Lintian would not read it
     try:
-        kind = subprocess.run([file_cmd, "-b", "--", str(path)], capture_output=True,
+        # As Lintian runs it (Lintian::Index::FileTypes): --raw, no padding.
+        kind = subprocess.run([file_cmd, "-b", "--raw", "--", str(path)], capture_output=True,
                               text=True, check=False, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return False
+    if text_types and re.search(text_types, kind) is None:
+        return True
     return re.search(r"image|bitmap|JSON", kind) is not None
 
 
@@ -302,20 +359,39 @@ def _glob(pattern: str) -> re.Pattern[str]:
 #: release after 2.116.3 (bookworm has not that line, 2.122.0 of trixie and
 #: 2.143.0 of sid have it: ``$glob =~ s{^\./}{};``).
 DROPS_RELATIVE_PREFIX = (2, 117)
-#: What to follow when no Lintian is installed: the newest behaviour.
-NEWEST = (2, 143)
 
 
 @functools.cache
-def installed_lintian() -> tuple[int, ...] | None:
-    """The installed Lintian's version (``Lintian v2.116.3`` -> (2, 116, 3)), or None."""
+def _installed_lintian_text() -> str | None:
+    """``lintian --version``'s version (``2.116.3+deb12u1``), or None without Lintian."""
     try:
         out = subprocess.run(["lintian", "--version"], capture_output=True, text=True,
                              check=False, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    found = re.search(r"(\d+(?:\.\d+)+)", out)
-    return tuple(int(n) for n in found.group(1).split(".")) if found else None
+    found = re.search(r"(\d+(?:\.\d+)+\S*)", out)
+    return found.group(1) if found else None
+
+
+def installed_lintian() -> Version | None:
+    """The installed Lintian's version (``Lintian v2.116.3`` -> (2, 116, 3)), or None."""
+    text = _installed_lintian_text()
+    return parse_version(text) if text else None
+
+
+def target_lintian(requested: str | None = None) -> tuple[Version, str]:
+    """(version, as written) of the Lintian that will check the package.
+
+    ``requested`` (``--lintian-version``) if given, else the installed one,
+    else the newest the data was checked against.
+    """
+    if requested:
+        return parse_version(requested), requested.strip()
+    text = _installed_lintian_text()
+    if text:
+        return parse_version(text), text
+    _, newest, _ = load_data()["checked"][-1]
+    return parse_version(newest), newest
 
 
 def match_glob(pattern: str, context: str, lintian: tuple[int, ...] | None = None) -> bool:
@@ -325,7 +401,7 @@ def match_glob(pattern: str, context: str, lintian: tuple[int, ...] | None = Non
     installed one (only asked when the pattern starts with ``./``).
     """
     if pattern.startswith("./"):
-        if (lintian or installed_lintian() or NEWEST) >= DROPS_RELATIVE_PREFIX:
+        if (lintian or target_lintian()[0]) >= DROPS_RELATIVE_PREFIX:
             pattern = pattern[2:]
     return _glob(pattern).fullmatch(context) is not None
 
@@ -428,8 +504,12 @@ def _expand(root: Path, pattern: str) -> list[Path]:
     return sorted(p for p in root.glob(pattern) if p.is_file())
 
 
-def plan(tree: "SourceTree") -> list[OverrideFile]:
-    """The override files and the overrides each should contain (before merging)."""
+def plan(tree: "SourceTree", lintian: str | None = None) -> list[OverrideFile]:
+    """The override files and the overrides each should contain (before merging).
+
+    Only what the Lintian that will check the package emits
+    (:func:`target_lintian`; ``lintian`` is ``--lintian-version``).
+    """
     from dh_aimodel.core.classification import judge_models
     from dh_aimodel.core.errors import PackagingError, UsageError
     from dh_aimodel.core.policies import get
@@ -442,7 +522,8 @@ def plan(tree: "SourceTree") -> list[OverrideFile]:
         raise PackagingError("aimodel overrides needs debian/control (for the source "
                              "package's name); accepted: a source tree with debian/control")
     root = tree.root
-    data = load_data()
+    version, version_text = target_lintian(lintian)
+    source_entries, binary_entries = entries("source", version), entries("binary", version)
     verdicts = judge_models(tree.declaration, get("ml-policy"))
     source_overrides: list[Override] = []
     binary: dict[str, list[Override]] = {}
@@ -450,24 +531,24 @@ def plan(tree: "SourceTree") -> list[OverrideFile]:
         verdict = verdicts[model.name]
         for spec, pattern in zip(model.files, _patterns_per_spec(model, root)):
             files = _expand(root, spec.path)
-            for entry in data["source"]:
-                hints = tuple(_hints(entry["tag"], root, files))
+            for entry in source_entries:
+                hints = tuple(_hints(entry, root, files))
                 if not hints:
                     continue
                 paths = [f.relative_to(root).as_posix() for f in files]
                 comment = render("lintian-overrides.j2", kind="comment", model=model,
                                  verdict=verdict, paths=paths, entry=entry,
-                                 lintian_version=data["lintian-version"]).rstrip("\n")
+                                 lintian_version=version_text).rstrip("\n")
                 source_overrides.append(Override(
                     entry["tag"], entry["context"].format(path=pattern), comment, hints,
                     model.name))
             if model.shipped and model.package and files:
-                for entry in data["binary"]:
+                for entry in binary_entries:
                     # No tag is known to fire for model files in a .deb (see the data
                     # file); kept generic for when Lintian starts to.
                     comment = render("lintian-overrides.j2", kind="comment", model=model,
                                      verdict=verdict, paths=[f.name for f in files],
-                                     entry=entry, lintian_version=data["lintian-version"]
+                                     entry=entry, lintian_version=version_text
                                      ).rstrip("\n")
                     context = entry["context"].format(path=f"*/{files[0].name}" if len(files) == 1
                                                       else "*")
@@ -494,16 +575,16 @@ def _patterns_per_spec(model: Any, root: Path) -> list[str]:
     return out
 
 
-def _hints(tag: str, root: Path, files: list[Path]) -> Iterable[str]:
-    """The contexts Lintian would print for ``tag`` on these source files."""
+def _hints(entry: Mapping[str, Any], root: Path, files: list[Path]) -> Iterable[str]:
+    """The contexts Lintian would print for the entry's tag on these source files."""
     from dh_aimodel.core.errors import PackagingError
 
-    if tag != LONG_LINE_TAG:  # no detector: trust the data file
+    if entry["tag"] != LONG_LINE_TAG:  # no detector: trust the data file
         for f in files:
             yield f.relative_to(root).as_posix()
         return
     for f in files:
-        if lintian_skips(f):
+        if lintian_skips(f, str(entry.get("file-type") or "")):
             continue
         try:
             found = longest_line(f)
@@ -513,6 +594,44 @@ def _hints(tag: str, root: Path, files: list[Path]) -> Iterable[str]:
                                  "readable to tell which Lintian tags it causes") from exc
         if found is not None:
             yield f"{found[0]} > {VERY_LONG} [{f.relative_to(root).as_posix()}:{found[1]}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Unused:
+    """An override that an older Lintian uses and the newest checked one does not."""
+
+    override: Declared
+    #: (version text, release) of the newest Lintian checked, which no longer uses it.
+    lintian: tuple[str, str]
+
+
+def unused_by_newer(declared: Iterable[Declared], root: Path, files: Iterable[Path]
+                    ) -> list[Unused]:
+    """The source overrides that the newest Lintian checked would report as unused.
+
+    For each Lintian of the data's ``checked`` list, the contexts its tags
+    would have on ``files`` (the declared model files) are computed; an
+    override that matches one of them for an older Lintian but none for the
+    newest is reported.  Overrides of tags the data does not know are not
+    judged.
+    """
+    files = list(files)
+    checked = load_data()["checked"]
+    tags = {e["tag"] for e in load_data()["source"]}
+    hints: dict[Version, dict[str, set[str]]] = {}
+    for version, _, _ in checked:
+        per_tag = hints.setdefault(version, {})
+        for entry in entries("source", version):
+            per_tag.setdefault(entry["tag"], set()).update(_hints(entry, root, files))
+
+    def used(d: Declared, version: Version) -> bool:
+        found = hints[version].get(d.tag, set())
+        return any(d.pattern == "" or match_glob(d.pattern, h, version) for h in found)
+
+    newest, newest_text, newest_release = checked[-1]
+    return [Unused(d, (newest_text, newest_release)) for d in declared
+            if d.tag in tags and not used(d, newest)
+            and any(used(d, v) for v, _, _ in checked[:-1])]
 
 
 def merge(existing: str | None, target: OverrideFile) -> tuple[str, list[Override]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import struct
@@ -265,12 +266,31 @@ def test_hub_that_never_answers(hub, tree, capsys):
     assert err.startswith(f"aimodel: error: model: connection to {hub.url} timed out")
 
 
-def test_huggingface_hub_missing(tree, capsys, monkeypatch):
+def _fake_apt_cache(tmp_path, monkeypatch, knows: bool) -> None:
+    """An apt-cache first on PATH that has (or lacks) python3-huggingface-hub."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "apt-cache"
+    body = ("echo 'Package: python3-huggingface-hub'; echo 'Version: 1.23.0-1'" if knows
+            else "echo 'N: Unable to locate package python3-huggingface-hub' >&2; exit 100")
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+
+
+@pytest.mark.parametrize("knows, advice", [
+    (True, "install the Debian package python3-huggingface-hub\n"),
+    (False, "and this system has no Debian package of it (python3-huggingface-hub: in sid, "
+            "not in trixie or bookworm); pip install huggingface_hub in a virtual "
+            "environment (python3 -m venv --system-site-packages)\n")])
+def test_huggingface_hub_missing_advice_names_what_the_release_has(tree, capsys, monkeypatch,
+                                                                   tmp_path, knows, advice):
     monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # import fails as when absent
+    _fake_apt_cache(tmp_path, monkeypatch, knows)
     status, _, err = run(capsys, "init", "--from-hf", "acme/Tiny-LM", str(tree))
     assert status == 1
-    assert err == ("aimodel: error: huggingface_hub is not installed; install the Debian "
-                   "package python3-huggingface-hub (PyPI: huggingface_hub)\n")
+    assert err.startswith("aimodel: error: huggingface_hub is not installed")
+    assert err.endswith(advice) and err.count("\n") == 1
 
 
 def test_bad_repo_argument(tree, capsys):

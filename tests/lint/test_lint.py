@@ -196,6 +196,16 @@ def _archive_member(p: Path):
                       link_member("./usr/share/demo/link", "../../../../etc/shadow")]), {}
 
 
+LONG_LINES = "demo source: very-long-line-length-in-source-file * [models/*:*]\n"
+
+
+def _override_for_binary_weights(p: Path, data: bytes = b"\x00\x01" * 400):
+    """Binary weights with a 'line' of 800 bytes: only Lintian << 2.124 tags them."""
+    tree(p, {"models/m.bin": data, "debian/source/lintian-overrides": LONG_LINES.encode()},
+         model_yaml("models/m.bin", sha(data), fmt="other"))
+    return p, {"pedantic": True}
+
+
 CASES = {
     "aimodel-declaration-invalid": (_decl_invalid, "[debian/aimodel.yaml:1:9]"),
     "aimodel-declared-file-missing": (_missing, "[models/gone.safetensors]"),
@@ -218,7 +228,18 @@ CASES = {
     "aimodel-source-spans-areas": (_spans, "main non-free"),
     "aimodel-malformed-model-file": (_malformed, "truncated [models/m.safetensors]"),
     "aimodel-unsafe-archive-member": (_archive_member, "path climbs out with .. [../../etc/evil]"),
+    "aimodel-override-unused-by-newer-lintian": (
+        _override_for_binary_weights,
+        "very-long-line-length-in-source-file * [models/*:*] "
+        "[debian/source/lintian-overrides:1] (Lintian 2.143.0, sid)"),
 }
+
+
+@pytest.mark.parametrize("data", [b"weights as text, " * 50 + b"\n",  # newest Lintian too
+                                  b"short\nlines\n"])                  # no Lintian tags it
+def test_override_still_used_or_never_used_is_not_unused_by_newer(tmp_path, data):
+    path, kw = _override_for_binary_weights(tmp_path, data)
+    assert "aimodel-override-unused-by-newer-lintian" not in tag_names(path, **kw)
 
 
 @pytest.mark.parametrize("tag", sorted(CASES))

@@ -21,6 +21,9 @@ from dh_aimodel.packaging.sourcetree import load
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 TAG = ov.LONG_LINE_TAG
+#: Lintian of Debian 12, which tags binary files with long "lines"; the
+#: command tests write for it whatever Lintian is installed.
+BOOKWORM = "2.116.3+deb12u1"
 
 CONTROL = textwrap.dedent("""\
     Source: toy
@@ -250,7 +253,6 @@ t\\ x
 t é*"""
 
 
-@pytest.mark.integration
 def _lintian_libs() -> list[tuple[str, Path]]:
     """The installed Lintian, and unpacked ones of other releases in /tmp/lintian-VERSION."""
     libs = [("installed", Path("/usr/share/lintian/lib"))]
@@ -303,7 +305,7 @@ def test_leading_dot_slash_follows_the_lintian_version(version, matches):
 
 def test_only_files_with_a_long_line_get_an_override(tmp_path, capsys):
     root = make_tree(tmp_path)
-    status, out, err = run(capsys, "overrides", str(root))
+    status, out, err = run(capsys, "overrides", "--lintian-version", BOOKWORM, str(root))
     assert status == 0, err
     if os.environ.get("UPDATE_GOLDEN") == "1":
         (GOLDEN / "overrides-print.out").write_text(out)
@@ -316,7 +318,7 @@ def test_only_files_with_a_long_line_get_an_override(tmp_path, capsys):
 def test_write_merges_and_is_idempotent(tmp_path, capsys):
     mine = "# my own\ntoy source: some-other-tag\n"
     root = make_tree(tmp_path, overrides=mine)
-    assert run(capsys, "overrides", "--write", str(root))[0] == 0
+    assert run(capsys, "overrides", "--lintian-version", BOOKWORM, "--write", str(root))[0] == 0
     text = (root / "debian/source/lintian-overrides").read_text()
     assert text.startswith(mine)
     assert text.count(f"toy source: {TAG} * [models/long.bin:*]\n") == 1
@@ -324,7 +326,7 @@ def test_write_merges_and_is_idempotent(tmp_path, capsys):
     for line in text.splitlines():
         assert line.startswith("#") or "#" not in line
     assert "Model toy (ML-Policy class non-free" in text
-    status, out, err = run(capsys, "overrides", "--write", str(root))
+    status, out, err = run(capsys, "overrides", "--lintian-version", BOOKWORM, "--write", str(root))
     assert (status, out) == (0, "")
     assert "no override needed" in err
     assert (root / "debian/source/lintian-overrides").read_text() == text
@@ -332,7 +334,7 @@ def test_write_merges_and_is_idempotent(tmp_path, capsys):
 
 def test_a_broader_existing_override_is_not_duplicated(tmp_path, capsys):
     root = make_tree(tmp_path, overrides=f"toy source: {TAG} * [models/*]\n")
-    status, out, err = run(capsys, "overrides", "--write", str(root))
+    status, out, err = run(capsys, "overrides", "--lintian-version", BOOKWORM, "--write", str(root))
     assert (status, out) == (0, "")
     assert (root / "debian/source/lintian-overrides").read_text() == \
         f"toy source: {TAG} * [models/*]\n"
@@ -340,7 +342,7 @@ def test_a_broader_existing_override_is_not_duplicated(tmp_path, capsys):
 
 def test_an_existing_override_for_another_file_does_not_count(tmp_path, capsys):
     root = make_tree(tmp_path, overrides=f"toy source: {TAG} * [other/*]\n")
-    run(capsys, "overrides", "--write", str(root))
+    run(capsys, "overrides", "--lintian-version", BOOKWORM, "--write", str(root))
     assert f"toy source: {TAG} * [models/long.bin:*]" in \
         (root / "debian/source/lintian-overrides").read_text()
 
@@ -348,7 +350,7 @@ def test_an_existing_override_for_another_file_does_not_count(tmp_path, capsys):
 def test_no_binary_overrides(tmp_path, capsys):
     """Lintian emits no tag for model files in a .deb (data/lintian-overrides.yaml)."""
     root = make_tree(tmp_path)
-    run(capsys, "overrides", "--write", str(root))
+    run(capsys, "overrides", "--lintian-version", BOOKWORM, "--write", str(root))
     assert not (root / "debian/toy-data.lintian-overrides").exists()
     assert ov.load_data()["binary"] == ()
 
@@ -382,6 +384,87 @@ def test_lintian_uses_every_generated_override(tmp_path, capsys, example, keep_m
     assert not re.search(r"unused-override|mismatched-override", out), out
     fired = re.findall(rf"^O: .*{TAG}", out, re.M)
     tree_data = load(tree)
+    version, _ = ov.target_lintian()  # the installed Lintian, which checks it here
     expected = [f for m in tree_data.declaration.models for s in m.files
-                for f in [tree / s.path] if f.is_file() and ov.longest_line(f)]
+                for f in [tree / s.path] if f.is_file() and ov.longest_line(f)
+                and any(not ov.lintian_skips(f, e.get("file-type", ""))
+                        for e in ov.entries("source", version))]
     assert len(fired) == len(expected), out
+
+
+# --- Lintian versions ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, version", [("2.116.3+deb12u1", (2, 116, 3)), ("2.122.0", (2, 122)),
+                                           ("v2.143.0", (2, 143)), ("2.124", (2, 124))])
+def test_parse_version(text, version):
+    assert ov.parse_version(text) == version
+
+
+def test_parse_version_refuses_what_is_not_a_version():
+    with pytest.raises(ValueError, match="not a Lintian version: 'sid'"):
+        ov.parse_version("sid")
+
+
+@pytest.mark.parametrize("relations, version, holds", [
+    ("<< 2.124", (2, 122), True), ("<< 2.124", (2, 124), False),
+    (">= 2.124", (2, 143), True), (">= 2.124", (2, 116, 3), False),
+    (">= 2.117, << 2.124", (2, 122), True), (">= 2.117, << 2.124", (2, 116, 3), False),
+    ("", (2, 116, 3), True), ("= 2.122.0", (2, 122), True), (">> 2.122", (2, 122), False)])
+def test_holds(relations, version, holds):
+    assert ov.holds(relations, version) is holds
+
+
+@pytest.mark.parametrize("lintian, file_type", [("2.116.3+deb12u1", ""), ("2.122.0", ""),
+                                                ("2.123.9", ""),
+                                                ("2.124", "(ASCII|Unicode) text"),
+                                                ("2.143.0", "(ASCII|Unicode) text")])
+def test_line_length_entry_follows_the_lintian_version(lintian, file_type):
+    (entry,) = ov.entries("source", ov.parse_version(lintian))
+    assert (entry["tag"], entry["file-type"]) == (TAG, file_type)
+
+
+@pytest.mark.parametrize("name, lib", _lintian_libs(), ids=lambda v: str(v))
+def test_data_agrees_with_each_lintians_line_length_check(name, lib):
+    """The file-type condition of the data is the one in that Lintian's LineLength.pm."""
+    check = lib / "Lintian/Check/Files/Contents/LineLength.pm"
+    if not check.is_file():
+        pytest.skip(f"no Lintian modules in {lib}")
+    version = ov.installed_lintian() if name == "installed" else ov.parse_version(name)
+    perl = check.read_text(encoding="utf-8")
+    text_only = re.search(r"qr\{\(ASCII\|Unicode\) text\}", perl) is not None
+    (entry,) = ov.entries("source", version)
+    assert bool(entry["file-type"]) is text_only
+    assert "image|bitmap|JSON" in perl  # the skip of images and JSON, in every version
+
+
+def test_newer_lintian_needs_no_override_for_binary_weights(tmp_path, capsys):
+    root = make_tree(tmp_path)
+    status, out, err = run(capsys, "overrides", "--lintian-version", "2.143.0", str(root))
+    assert (status, out) == (0, "")
+    assert "no override needed" in err
+
+
+def test_newer_lintian_still_needs_one_for_text_weights(tmp_path, capsys):
+    root = make_tree(tmp_path)
+    (root / "models/long.bin").write_text("0.125, " * 100 + "\n")  # gnubg-style text weights
+    status, out, _ = run(capsys, "overrides", "--lintian-version", "2.143.0", str(root))
+    assert status == 0
+    assert f"toy source: {TAG} * [models/long.bin:*]" in out
+    assert "numbers written out as text" in out and "against Lintian 2.143.0\n" in out
+
+
+def test_a_bad_lintian_version_is_one_clear_line(tmp_path, capsys):
+    root = make_tree(tmp_path)
+    status, out, err = run(capsys, "overrides", "--lintian-version", "sid", str(root))
+    assert (status, out) == (2, "")  # a usage error, as every bad option
+    assert err == ("aimodel: error: --lintian-version: not a Lintian version: 'sid'; "
+                   "accepted: a version such as 2.116.3 or 2.143.0\n")
+
+
+def test_unused_by_newer_lintian(tmp_path):
+    root = make_tree(tmp_path)
+    files = [root / "models/long.bin", root / "models/short.bin"]
+    declared = ov.parse_overrides(f"toy source: {TAG} * [models/*]\n"
+                                  f"toy source: {TAG} * [other/*]\n", "toy source", "o")
+    (unused,) = ov.unused_by_newer(declared, root, files)
+    assert (unused.override.pattern, unused.lintian) == ("* [models/*]", ("2.143.0", "sid"))

@@ -1,0 +1,46 @@
+"""tools/env.sh, which run-tests and run-example source: it must mend what it half made."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+DEBIAN_PYTHON = Path("/usr/bin/python3")
+
+
+def _externally_managed() -> bool:
+    probe = subprocess.run([str(DEBIAN_PYTHON), "-c",
+                            "import sysconfig; print(sysconfig.get_path('stdlib'))"],
+                           capture_output=True, text=True, check=False)
+    return probe.returncode == 0 and (Path(probe.stdout.strip()) / "EXTERNALLY-MANAGED").exists()
+
+
+@pytest.mark.skipif(not DEBIAN_PYTHON.exists() or not _externally_managed(),
+                    reason="needs Debian's externally managed /usr/bin/python3")
+def test_a_venv_left_without_pip_is_made_again(tmp_path: Path) -> None:
+    """As when python3-venv was missing at first: bin/python there, no pip."""
+    if subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", "--help"], capture_output=True,
+                      check=False).returncode != 0:
+        pytest.skip("python3-venv is not installed")
+    project = tmp_path / "project"
+    (project / "tools").mkdir(parents=True)
+    shutil.copy(REPO / "tools/env.sh", project / "tools/env.sh")
+    (project / "setup.py").write_text("from setuptools import setup\n"
+                                      "setup(name='probe', version='0', py_modules=[])\n")
+    subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", "--without-pip", ".venv"], cwd=project,
+                   check=True)
+    broken = subprocess.run([str(project / ".venv/bin/python"), "-m", "pip", "--version"],
+                            capture_output=True, check=False)
+    assert broken.returncode != 0  # the state tools/env.sh used to die in
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           # offline: the venv's own setuptools builds the probe
+           "AIMODEL_PIP_EXTRA": "--no-build-isolation --no-index"}
+    proc = subprocess.run(["bash", "-c", '. tools/env.sh && "$PY" -m pip --version'],
+                          cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "tools/env.sh: .venv has no working pip; making it again" in proc.stderr
+    assert proc.stdout.startswith("pip ")
