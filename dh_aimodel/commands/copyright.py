@@ -90,9 +90,9 @@ def dep5_patterns(model: "Model", root: Path | None = None) -> tuple[str, ...]:
     for spec in model.files:
         path = spec.path
         if "[" in path and root is not None:
-            matches = sorted(p.relative_to(root).as_posix() for p in root.glob(path)
-                             if p.is_file())
-            candidates = matches or [path]
+            from dh_aimodel.tree.walk import expand, source_files
+
+            candidates = list(expand(path, source_files(root), root)) or [path]
         else:
             candidates = [path]
         for c in candidates:

@@ -21,7 +21,6 @@ and parses the result back with the real loader.  The I/O around them
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -37,8 +36,6 @@ TODO_MARK = "TODO(aimodel)"
 _TODO_RE = re.compile(r"(?:^|\s)(#\s*TODO\(aimodel\):?\s*(?P<text>.*?))\s*$")
 _NAME_BAD = re.compile(r"[^a-z0-9.+_-]+")
 _YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
-#: Directories never searched for models: packaging and version control.
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", ".pc"})
 #: Repository files that are not part of the model.
 HUB_SKIP = frozenset({".gitattributes", "README.md"})
 
@@ -453,6 +450,7 @@ def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
     from dh_aimodel.formats import SNIFF_BYTES, looks_like_model, read_metadata, sniff_file
     from dh_aimodel.packaging.sourcetree import display_name
     from dh_aimodel.tree.hashing import sha256_files
+    from dh_aimodel.tree.walk import source_files
 
     def unreadable(path: Path, exc: OSError) -> AimodelError:
         return AimodelError(f"{display_name(path)}: cannot read: {exc.strerror or exc}; it "
@@ -460,21 +458,15 @@ def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
                             "the tree?); nothing was written")
 
     candidates: list[Path] = []
-    for directory, dirs, files in os.walk(root):
-        here = Path(directory)
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS
-                         and not (here == root and d == "debian"))
-        for name in sorted(files):
-            path = here / name
-            if path.is_symlink() or not path.is_file() or name.endswith(".part"):
-                continue
-            try:
-                with open(path, "rb") as fh:
-                    head = fh.read(SNIFF_BYTES)
-            except OSError:
-                continue
-            if looks_like_model(head, name):
-                candidates.append(path)
+    for rel in source_files(root):
+        path = root / rel
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+        except OSError:
+            continue
+        if looks_like_model(head, path.name):
+            candidates.append(path)
     digests = sha256_files(candidates, jobs)
     found = []
     for path in candidates:

@@ -48,11 +48,6 @@ if TYPE_CHECKING:
 DECLARATION = Path("debian/aimodel.yaml")
 README = "README.aimodel"
 
-#: Directories of the source tree never searched when a declared glob is
-#: expanded: debian/ holds the package build directories (which would match
-#: the installed copies), the others are version-control or patch state.
-SKIP_SOURCE_DIRS = frozenset({"debian", ".git", ".pc", ".svn", ".hg", ".bzr"})
-
 #: The ``aimodel lint`` tags dh_aimodel reports: those about what the files
 #: contain.  The other tags repeat dh_aimodel's own checks (declared files,
 #: sha256, undeclared models, Section, areas, debian/copyright), which say
@@ -403,31 +398,17 @@ def _head(path: str, size: int) -> bytes | None:
 
 
 def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, tuple[str, ...]]:
-    """Each declared path of the packages' shipped models → the source files it names."""
-    from fnmatch import fnmatchcase
+    """Each declared path of the packages' shipped models → the source files it names.
 
-    specs = {s.path: s for m in declaration.models
-             if m.package in packages and m.shipped for s in m.files}
-    out: dict[str, tuple[str, ...]] = {}
-    for path, spec in sorted(specs.items()):
-        if not spec.is_glob:
-            out[path] = (path,) if Path(path).is_file() else ()
-            continue
-        parts = Path(path).parts
-        first_glob = next(i for i, p in enumerate(parts) if any(c in p for c in "*?["))
-        base = Path(*parts[:first_glob]) if first_glob else Path(".")
-        found = []
-        for top, dirs, files in os.walk(base):
-            if Path(top) == Path("."):
-                dirs[:] = [d for d in dirs if d not in SKIP_SOURCE_DIRS]
-            dirs.sort()
-            for name in files:
-                rel = (Path(top) / name).as_posix()
-                rel = rel[2:] if rel.startswith("./") else rel
-                if fnmatchcase(rel, path) and (Path(top) / name).is_file():
-                    found.append(rel)
-        out[path] = tuple(sorted(found))
-    return out
+    The source tree is the current directory, listed by the one walker
+    (:mod:`dh_aimodel.tree.walk`) that ``aimodel lint`` and ``init`` use too.
+    """
+    from dh_aimodel.tree.walk import expand, is_glob, source_files
+
+    specs = sorted({s.path for m in declaration.models
+                    if m.package in packages and m.shipped for s in m.files})
+    files = source_files(Path(".")) if any(is_glob(p) for p in specs) else []
+    return {path: expand(path, files, Path(".")) for path in specs}
 
 
 def _copyright(r: _PackageRun, declaration: "Declaration",

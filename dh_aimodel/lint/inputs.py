@@ -15,16 +15,15 @@
 from __future__ import annotations
 
 import gzip
-import os
 import warnings
 from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping
 
 from dh_aimodel.core.errors import DeclarationError, PackagingError, Pos, UsageError
 from dh_aimodel.formats import looks_like_model, may_hold_pickles, sniff_file
 from dh_aimodel.lint.state import DeclaredFile, LintState, ScannedFile
+from dh_aimodel.tree.walk import expand, source_files
 
 if TYPE_CHECKING:
     from debian.copyright import Copyright
@@ -32,9 +31,6 @@ if TYPE_CHECKING:
     from dh_aimodel.core.buildcheck import Plan
     from dh_aimodel.core.declaration import Declaration
     from dh_aimodel.core.facts import PackagingFacts
-
-#: Directories of a source tree that hold no upstream files.
-SKIP_DIRS = frozenset({".git", ".pc", ".svn", ".hg", ".bzr", "debian", "__pycache__"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,26 +113,6 @@ def _load_source(root: Path) -> tuple["Declaration | None", tuple, "PackagingFac
         return None, exc.problems, facts
 
 
-def _walk(root: Path) -> list[str]:
-    out = []
-    for top, dirs, files in os.walk(root):
-        here = Path(top)
-        dirs[:] = sorted(d for d in dirs if not (here == root and d in SKIP_DIRS)
-                         and d not in (".git", ".pc"))
-        for name in sorted(files):
-            p = here / name
-            if p.is_file() and not p.is_symlink():
-                out.append(p.relative_to(root).as_posix())
-    return out
-
-
-def expand(spec: str, tree_files: list[str], root: Path) -> tuple[str, ...]:
-    """The source files a declared path or glob names (fnmatch, ``*`` crosses ``/``)."""
-    if not any(c in spec for c in "*?["):
-        return (spec,) if (root / spec).is_file() else ()
-    return tuple(p for p in tree_files if fnmatchcase(p, spec))
-
-
 # -- source tree ---------------------------------------------------------------
 
 def source_target(root: Path) -> Target:
@@ -145,7 +121,7 @@ def source_target(root: Path) -> Target:
 
     root = Path(root)
     declaration, problems, facts = _load_source(root)
-    tree_files = _walk(root)
+    tree_files = source_files(root)
     declared: list[DeclaredFile] = []
     if declaration is not None:
         for m in declaration.models:
@@ -298,7 +274,7 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
         if declaration is not None:
             knows = True
             classification = _classify(declaration, facts)
-            tree_files = _walk(source)
+            tree_files = source_files(source)
             matches = {s.path: expand(s.path, tree_files, source)
                        for m in declaration.models for s in m.files}
             p = plan(declaration, package, f"debian/{package}",

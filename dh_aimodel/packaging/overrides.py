@@ -497,13 +497,6 @@ def select(declared: Iterable[Declared], wanted: Iterable[Override]) -> list[Ove
     return list(dict.fromkeys(kept))
 
 
-def _expand(root: Path, pattern: str) -> list[Path]:
-    if not any(c in pattern for c in "*?["):
-        p = root / pattern
-        return [p] if p.is_file() else []
-    return sorted(p for p in root.glob(pattern) if p.is_file())
-
-
 def plan(tree: "SourceTree", lintian: str | None = None) -> list[OverrideFile]:
     """The override files and the overrides each should contain (before merging).
 
@@ -521,7 +514,10 @@ def plan(tree: "SourceTree", lintian: str | None = None) -> list[OverrideFile]:
     if tree.facts is None:
         raise PackagingError("aimodel overrides needs debian/control (for the source "
                              "package's name); accepted: a source tree with debian/control")
+    from dh_aimodel.tree.walk import expand, source_files
+
     root = tree.root
+    tree_files = source_files(root)
     version, version_text = target_lintian(lintian)
     source_entries, binary_entries = entries("source", version), entries("binary", version)
     verdicts = judge_models(tree.declaration, get("ml-policy"))
@@ -530,7 +526,7 @@ def plan(tree: "SourceTree", lintian: str | None = None) -> list[OverrideFile]:
     for model in tree.declaration.models:
         verdict = verdicts[model.name]
         for spec, pattern in zip(model.files, _patterns_per_spec(model, root)):
-            files = _expand(root, spec.path)
+            files = [root / p for p in expand(spec.path, tree_files, root)]
             for entry in source_entries:
                 hints = tuple(_hints(entry, root, files))
                 if not hints:
