@@ -49,9 +49,9 @@ def _externally_managed() -> bool:
                     reason="needs Debian's externally managed /usr/bin/python3")
 def test_a_venv_left_without_pip_is_made_again(tmp_path: Path) -> None:
     """As when python3-venv was missing at first: bin/python there, no pip."""
-    if subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", "--help"], capture_output=True,
-                      check=False).returncode != 0:
-        pytest.skip("python3-venv is not installed")
+    if subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", str(tmp_path / "probe")],
+                      capture_output=True, check=False).returncode != 0:
+        pytest.skip("python3-venv is not installed (no ensurepip: venvs get no pip)")
     project = tmp_path / "project"
     (project / "tools").mkdir(parents=True)
     shutil.copy(REPO / "tools/env.sh", project / "tools/env.sh")

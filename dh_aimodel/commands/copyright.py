@@ -24,8 +24,6 @@ ScanCode LicenseDB text (``licensedcode-data``), see data/license-texts.yaml.
 from __future__ import annotations
 
 import functools
-import io
-import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -306,22 +304,10 @@ def plan(declaration: "Declaration", facts: "PackagingFacts | None",
 # merging into the file
 
 def _parse(text: str, display: str) -> "Copyright":
-    from dh_aimodel.packaging.pydebian import copyright
+    from dh_aimodel.packaging.dep5 import parse_copyright
 
-    module = copyright()
-    Copyright, Error, NotMachineReadableError = (
-        module.Copyright, module.Error, module.NotMachineReadableError)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Copyright(io.StringIO(text), strict=False)
-    except NotMachineReadableError as exc:
-        raise PackagingError(f"not a machine-readable (DEP-5) copyright file: {exc}; "
-                             "aimodel copyright only edits DEP-5 files (convert it first: "
-                             f"Format: {FORMAT_URI})", Pos(display, 1, 1)) from exc
-    except (Error, ValueError) as exc:
-        raise PackagingError(f"cannot parse the copyright file: {exc}; accepted: a "
-                             "machine-readable (DEP-5) file", Pos(display, 1, 1)) from exc
+    return parse_copyright(text, display, "aimodel copyright only edits DEP-5 files (convert "
+                                          f"it first: Format: {FORMAT_URI})")
 
 
 def _set_if_changed(paragraph, attribute: str, raw: str) -> None:

@@ -421,9 +421,7 @@ def _copyright(r: _PackageRun, declaration: "Declaration",
     outside_main = r.verdict.area in ("contrib", "non-free")
     if not files and not outside_main:
         return []
-    path = Path("debian") / f"{r.name}.copyright"
-    if not path.is_file():
-        path = Path("debian/copyright")
+    path = dep5.copyright_path(Path("."), r.name)
     if path not in cache:  # one parse per file, however many packages it covers
         try:
             cache[path] = dep5.read_copyright(path, path.as_posix())

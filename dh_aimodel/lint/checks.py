@@ -151,15 +151,16 @@ def runtime_download_in_main(s: LintState) -> Iterator[Diagnostic]:
 def copyright_coverage(s: LintState) -> Iterator[Diagnostic]:
     from dh_aimodel.packaging.dep5 import licences_agree
 
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for d in s.declared:
         if not d.shipped or not s.in_scope(d.package) or d.license is None:
             continue
+        copyright, _ = s.copyright_of(d.package)
         for path in d.source_paths:
-            if path in seen:
+            if (d.package or "", path) in seen:
                 continue
-            seen.add(path)
-            stanza = s.copyright.find_files_paragraph(path) if s.copyright is not None else None
+            seen.add((d.package or "", path))
+            stanza = copyright.find_files_paragraph(path) if copyright is not None else None
             if stanza is None:
                 yield Diagnostic(s.label_source(), "aimodel-copyright-missing-stanza", f"[{path}]")
                 continue
@@ -172,12 +173,13 @@ def copyright_coverage(s: LintState) -> Iterator[Diagnostic]:
 def ml_policy_disclaimer(s: LintState) -> Iterator[Diagnostic]:
     from dh_aimodel.packaging.dep5 import disclaimer_problem
 
-    if s.copyright is None:
-        return
     for p in _packages(s):
-        if p.area is not None and disclaimer_problem(s.copyright, p.area, "") is not None:
+        copyright, name = s.copyright_of(p.package)
+        if copyright is None or p.area is None:
+            continue
+        if disclaimer_problem(copyright, p.area, "") is not None:
             yield Diagnostic(s.label_package(p.package), "aimodel-missing-ml-policy-disclaimer",
-                             f"{p.area} [{s.copyright_name}]")
+                             f"{p.area} [{name}]")
 
 
 def _copyright_licence_by_name(s: LintState, path: str) -> str | None:

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import gzip
-import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping
@@ -78,15 +77,14 @@ def _scanned(source: "Path | BinaryIO", name: str, head: bytes) -> ScannedFile |
     return ScannedFile(name, is_model, fmt, metadata, pickle)
 
 
-def _read_copyright_text(text: str) -> "Copyright | None":
-    from dh_aimodel.packaging.pydebian import copyright
+def _read_copyright_text(text: str, name: str) -> "Copyright | None":
+    """The copyright file parsed by the one DEP-5 reader; None when it is not DEP-5."""
+    from dh_aimodel.core.errors import PackagingError
+    from dh_aimodel.packaging.dep5 import parse_copyright
 
-    Copyright = copyright().Copyright
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Copyright(text.splitlines(keepends=True), strict=False)
-    except Exception:  # noqa: BLE001 - any parse failure means "not DEP-5" here
+        return parse_copyright(text, name)
+    except PackagingError:
         return None
 
 
@@ -156,15 +154,25 @@ def source_target(root: Path) -> Target:
         digest = digests.get(root / rel)
         files.append(replace(scanned.get(rel, ScannedFile(rel, False)),
                              sha256=digest if isinstance(digest, str) else None))
+    from dh_aimodel.packaging.dep5 import copyright_path
+
     copyright = None
     if (root / "debian/copyright").is_file():
-        copyright = _read_copyright_text((root / "debian/copyright").read_text("utf-8", "replace"))
+        copyright = _read_copyright_text(
+            (root / "debian/copyright").read_text("utf-8", "replace"), "debian/copyright")
+    # debian/<pkg>.copyright, installed instead of debian/copyright (dh_installdocs).
+    own: dict[str, tuple[str, Copyright | None]] = {}
+    for name in (facts.names if facts else ()):
+        path = copyright_path(root, name)
+        if path.name != "copyright":
+            rel = path.relative_to(root).as_posix()
+            own[name] = (rel, _read_copyright_text(path.read_text("utf-8", "replace"), rel))
     state = LintState(
         kind="source", source=facts.source if facts else root.resolve().name,
         declaration=declaration, declaration_problems=tuple(problems),
         classification=_classify(declaration, facts) if declaration is not None else None,
         files=tuple(files), declared=tuple(declared), knows_declared=declaration is not None,
-        copyright=copyright,
+        copyright=copyright, package_copyrights=own,
         sections={p.name: p.section for p in facts.packages} if facts else {},
     )
     overrides: dict[str, tuple[str, str]] = {}
@@ -291,7 +299,8 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
         not knows and any(f.metadata is not None and f.metadata.license for f in files))
     copyright_text = _text(contents, f"usr/share/doc/{package}/copyright")
     if copyright_text and needs_copyright:  # parsing it costs more than the rest of a small .deb
-        copyright = _read_copyright_text(copyright_text)
+        copyright = _read_copyright_text(copyright_text,
+                                         f"usr/share/doc/{package}/copyright")
     state = LintState(
         kind="binary", source=src_name, binary=package, declaration=declaration,
         declaration_problems=tuple(problems), classification=classification,

@@ -66,6 +66,8 @@ class LintState:
     knows_declared: bool = False
     copyright: "Copyright | None" = None
     copyright_name: str = "debian/copyright"
+    #: A source tree's debian/<pkg>.copyright files: package -> (name, parsed).
+    package_copyrights: Mapping[str, tuple[str, "Copyright | None"]] = None  # type: ignore[assignment]
     #: Binary package -> Section as the package itself says (control file).
     sections: Mapping[str, str | None] = None  # type: ignore[assignment]
     #: (member name, what is wrong) for unsafe archive members of a .deb.
@@ -74,6 +76,15 @@ class LintState:
     provenance_licences: Mapping[str, str] = None  # type: ignore[assignment]
     #: Source overrides the newest Lintian checked no longer uses (a source tree).
     unused_overrides: tuple["Unused", ...] = ()
+
+    def copyright_of(self, package: str | None) -> tuple["Copyright | None", str]:
+        """(parsed, name) of the copyright file that covers a package's files.
+
+        Its own debian/<pkg>.copyright if it has one (as dh_installdocs
+        installs it), else the package's or source's debian/copyright.
+        """
+        own = (self.package_copyrights or {}).get(package or "")
+        return (own[1], own[0]) if own is not None else (self.copyright, self.copyright_name)
 
     def label_source(self) -> str:
         if self.kind == "binary":

@@ -19,6 +19,7 @@ both sides are normalised before they are compared as expressions.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -59,34 +60,60 @@ class ModelFile:
     copyright: tuple[str, ...] = ()
 
 
-def read_copyright(path: Path, display: str | None = None) -> "Copyright":
-    """Parse a machine-readable debian/copyright; anything else is a PackagingError.
+#: Why dh-aimodel reads debian/copyright, for the error lines.
+CHECK_PURPOSE = "dh-aimodel needs the DEP-5 format to check that every model file is covered"
 
-    Parsed leniently (``strict=False``): Lintian already reports DEP-5 syntax
-    slips; dh_aimodel only needs the stanzas to find what covers a file.
+
+def copyright_path(root: Path, package: str | None) -> Path:
+    """The copyright file of a binary package, picked as dh_installdocs picks it.
+
+    ``debian/<package>.copyright`` when it exists, else ``debian/copyright``.
+    """
+    if package:
+        own = Path(root) / "debian" / f"{package}.copyright"
+        if own.is_file():
+            return own
+    return Path(root) / "debian/copyright"
+
+
+def parse_copyright(text: str, display: str, purpose: str = CHECK_PURPOSE) -> "Copyright":
+    """Parse a machine-readable copyright file; anything else is a PackagingError.
+
+    The one DEP-5 parser of dh-aimodel.  Parsed leniently (``strict=False``):
+    Lintian already reports DEP-5 syntax slips; dh-aimodel only needs the
+    stanzas.  ``purpose`` ends the error line: what the caller needs it for.
     """
     from dh_aimodel.packaging.pydebian import copyright
 
     module = copyright()
     Copyright, Error, NotMachineReadableError = (
         module.Copyright, module.Error, module.NotMachineReadableError)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Copyright(io.StringIO(text), strict=False)
+    except NotMachineReadableError as exc:
+        raise PackagingError(f"not a machine-readable (DEP-5) copyright file: {exc}; "
+                             f"{purpose}", Pos(display, 1, 1)) from exc
+    except (Error, ValueError) as exc:
+        raise PackagingError(f"cannot parse the copyright file: {exc}; accepted: a "
+                             "machine-readable (DEP-5) file", Pos(display, 1, 1)) from exc
+
+
+def read_copyright(path: Path, display: str | None = None) -> "Copyright":
+    """:func:`parse_copyright` of a file; a missing or unreadable one is a PackagingError."""
     name = display or str(path)
     try:
-        with open(path, encoding="utf-8") as fh, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Copyright(fh, strict=False)
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise PackagingError(f"{name} does not exist; dh_aimodel needs a machine-readable "
                              "(DEP-5) debian/copyright to check that every model file is "
                              "covered (aimodel copyright writes the stanzas)",
                              Pos(name, 1, 1)) from exc
-    except NotMachineReadableError as exc:
-        raise PackagingError(f"not a machine-readable (DEP-5) copyright file: {exc}; "
-                             "dh_aimodel needs the DEP-5 format to check that every model "
-                             "file is covered", Pos(name, 1, 1)) from exc
-    except (Error, OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise PackagingError(f"cannot read the copyright file: {exc}; accepted: a "
                              "machine-readable (DEP-5) UTF-8 file", Pos(name, 1, 1)) from exc
+    return parse_copyright(text, name)
 
 
 def dep5_to_spdx(expression: str) -> str:
