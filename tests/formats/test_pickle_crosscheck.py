@@ -10,7 +10,7 @@ run code that the scanners' authors and the pickle literature describe.
 Each file is scanned by picklescan and modelscan, and linted by
 ``aimodel lint`` twice: inside a .deb and inside a source tree, the two
 ways a maintainer meets a model.  The test prints every disagreement;
-README.md ("Cross-check with independent pickle scanners") lists the same,
+doc/pickle-crosscheck.md (linked from the README) lists the same,
 with its reason, so that a run with newer scanners shows the drift.
 """
 
@@ -55,7 +55,7 @@ class Case:
     reported by us as an unsafe global; ``questionable`` does no harm when
     loaded but imports code outside our allow-list (a model class) or is
     written as no pickler writes, and we flag it by design.  ``group`` is
-    the row of the README's result table.
+    the row of the report's result table.
     """
 
     name: str
@@ -602,8 +602,9 @@ def disagreements(results: Results) -> dict[str, Row]:
 
 
 def _readme_section() -> str:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    return readme.partition("## Cross-check with independent pickle scanners")[2].partition("\n## ")[0]
+    """doc/pickle-crosscheck.md, the report (the README links to it)."""
+    return (Path(__file__).resolve().parents[2] / "doc/pickle-crosscheck.md").read_text(
+        encoding="utf-8")
 
 
 def _table_rows(text: str) -> list[list[str]]:
@@ -626,29 +627,29 @@ def summary(results: Results) -> dict[tuple[str, str], tuple[int, int, int, int]
 
 
 def readme_disagreements() -> dict[str, Row]:
-    """The README's disagreement table: file -> (picklescan, modelscan, aimodel lint)."""
-    table = _readme_section().partition("### Disagreements")[2]
+    """The report's disagreement table: file -> (picklescan, modelscan, aimodel lint)."""
+    table = _readme_section().partition("## Disagreements")[2]
     return {cells[0]: (cells[1], cells[2], cells[3]) for cells in _table_rows(table)
             if len(cells) == 5}
 
 
 def readme_summary() -> dict[tuple[str, str], tuple[int, int, int, int]]:
-    """The README's result table: (file class, kind) -> the four counts."""
-    table = _readme_section().partition("### Disagreements")[0]
+    """The report's result table: (file class, kind) -> the four counts."""
+    table = _readme_section().partition("## Disagreements")[0]
     return {(cells[0], cells[1]): tuple(int(c.split()[0]) for c in cells[2:6])  # type: ignore[misc]
             for cells in _table_rows(table) if len(cells) == 6}
 
 
 def test_disagreements_match_the_readme(results: Results) -> None:
     """Prints the disagreements (``pytest -s`` shows them) and checks that
-    README.md lists the same, with the same verdicts.
+    doc/pickle-crosscheck.md lists the same, with the same verdicts.
 
     A newer picklescan or modelscan (the test extra is not pinned) may agree
-    or disagree on other files: then this fails, and the README's table,
+    or disagree on other files: then this fails, and the report's table,
     with a reason for each line, is to be brought up to date.
     """
     if results.modelscan is None:
-        pytest.skip("modelscan does not install on Python >= 3.13; the README's table needs both")
+        pytest.skip("modelscan does not install on Python >= 3.13; the report's table needs both")
     found = disagreements(results)
     kinds = {c.name: c.kind for c in results.cases}
     print(f"\npicklescan {results.versions['picklescan']}, modelscan "
