@@ -39,7 +39,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Literal, Sequence, TextIO, TypeVar
+from typing import IO, Any, Callable, Literal, Sequence, TextIO, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from dh_aimodel.core.declaration import Declaration
@@ -568,7 +568,7 @@ def _chunks(response: Any) -> Any:
         yield chunk
 
 
-def _write_all(fh: BinaryIO, data: bytes) -> None:
+def _write_all(fh: IO[bytes], data: bytes) -> None:
     """Write all of ``data`` to an unbuffered file (a raw write may take only part)."""
     view = memoryview(data)
     while view:

@@ -19,7 +19,7 @@ from dh_aimodel.lint.report import Result
 if TYPE_CHECKING:
     from dh_aimodel.lint.inputs import Target
 
-_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+_ORDER: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def lint(path: Path, source: Path | None = None, pedantic: bool = False) -> list[Result]:

@@ -221,7 +221,7 @@ def embedded_licence_mismatch(s: LintState) -> Iterator[Diagnostic]:
         alias = hf_alias(embedded)
         if alias == "unknown":
             continue
-        candidates = {embedded, alias} - {None}
+        candidates = {c for c in (embedded, alias) if c is not None}
         if not any(licences_agree(c, expected) or licences_agree(expected, c)
                    for c in candidates):
             yield Diagnostic(s.label_source(), "aimodel-embedded-licence-mismatch",
@@ -277,13 +277,13 @@ def training_data_unavailable(s: LintState) -> Iterator[Diagnostic]:
 
 
 def source_spans_areas(s: LintState) -> Iterator[Diagnostic]:
-    src = s.classification.source if s.classification is not None else None
-    if s.kind != "source" or src is None:
+    classification = s.classification
+    if s.kind != "source" or classification is None or classification.source is None:
         return
-    if any(r.rule == "area/source-spans-areas" for r in src.reasons):
+    if any(r.rule == "area/source-spans-areas" for r in classification.source.reasons):
         from dh_aimodel.core.policies import AREAS
 
-        areas = sorted({p.area for p in s.classification.packages
+        areas = sorted({p.area for p in classification.packages
                         if p.package is not None and p.area is not None}, key=AREAS.index)
         yield Diagnostic(s.label_source(), "aimodel-source-spans-areas", " ".join(areas))
 

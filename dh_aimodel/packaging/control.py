@@ -49,7 +49,7 @@ def read_control(path: Path, display: str | None = None) -> PackagingFacts:
     for para in paragraphs[1:]:
         if "Package" not in para:
             continue
-        relations = []
+        relations: list[tuple[str, str]] = []
         for field in REQUIRING_FIELDS:
             if not para.get(field, "").strip():
                 continue

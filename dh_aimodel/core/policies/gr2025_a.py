@@ -29,8 +29,9 @@ def judge(model: Model, context: Context) -> ModelVerdict:
     f = facts(model, context)
     reasons = relabel(f.weights + f.data + f.software, NAME, _RULES)
     cls = f.own_class
-    area: Area = {"free": "main", "toxic-candy": "non-free", "non-free": "non-free",
-                  "undistributable": "none"}[cls]
+    areas: dict[str, Area] = {"free": "main", "toxic-candy": "non-free", "non-free": "non-free",
+                              "undistributable": "none"}
+    area = areas[cls]
     cls, area, more = base_model(model, context, NAME, cls, area)
     reasons += more
     if cls == "toxic-candy" and area == "non-free":
