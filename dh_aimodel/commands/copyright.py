@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from dh_aimodel.core.declaration import Declaration, LicenseVerdict, Model
     from dh_aimodel.core.facts import PackagingFacts
+    from dh_aimodel.core.policies import ModelVerdict, Reason
 
 __all__ = [
     "COPYRIGHT", "CopyrightPlan", "ML_POLICY", "Stanza", "apply", "dep5_patterns",
@@ -279,7 +280,7 @@ def plan(declaration: "Declaration", facts: "PackagingFacts | None",
         area = None
     disclaimer = None
     if area is not None and area != "main":
-        why = []
+        why: list[tuple[str | None, ModelVerdict | None, Reason]] = []
         for p in result.packages:
             if p.package is None or p.area is None or p.area == "main":
                 continue
@@ -345,9 +346,9 @@ def apply(existing: str | None, the_plan: CopyrightPlan, *,
     if existing is None:
         existing = render("copyright-header.j2", format_uri=FORMAT_URI,
                           source=the_plan.source, upstream=the_plan.upstream)
-    copyright = _parse(existing, display)
+    parsed = _parse(existing, display)
 
-    paragraphs = list(copyright.all_files_paragraphs())
+    paragraphs = list(parsed.all_files_paragraphs())
     for stanza in the_plan.stanzas:
         wanted = set(stanza.files)
         current = next((p for p in reversed(paragraphs) if set(p.files) == wanted), None)
@@ -356,7 +357,7 @@ def apply(existing: str | None, the_plan: CopyrightPlan, *,
                                         copyright=_formatted(stanza.copyright),
                                         license=License(stanza.license))
             new.comment = _formatted(stanza.comment)
-            copyright.add_files_paragraph(new)
+            parsed.add_files_paragraph(new)
             paragraphs.append(new)
             continue
         _set_if_changed(current, "copyright", _formatted(stanza.copyright))
@@ -365,21 +366,21 @@ def apply(existing: str | None, the_plan: CopyrightPlan, *,
             current.license = License(stanza.license)
         _set_if_changed(current, "comment", _formatted(stanza.comment))
 
-    defined = _defined_licenses(copyright)
+    defined = _defined_licenses(parsed)
     for license_id in the_plan.licenses:
         if license_id.lower() in defined:
             continue
-        copyright.add_license_paragraph(
+        parsed.add_license_paragraph(
             LicenseParagraph.create(License(license_id, text_for(license_id))))
         defined.add(license_id.lower())
 
     if the_plan.disclaimer is not None:
-        header = copyright.header
+        header = parsed.header
         current_text = header.disclaimer or ""
         if ML_POLICY.casefold() not in current_text.casefold():
             ours = _formatted(the_plan.disclaimer)
             header.disclaimer = f"{current_text}\n .\n {ours}" if current_text.strip() else ours
-    return copyright.dump()
+    return parsed.dump()
 
 
 def update_file(root: Path, the_plan: CopyrightPlan, *,

@@ -15,9 +15,10 @@
 from __future__ import annotations
 
 import gzip
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping
+from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping, cast
 
 from dh_aimodel.core.errors import DeclarationError, PackagingError, Pos, UsageError
 from dh_aimodel.formats import looks_like_model, may_hold_pickles, sniff_file
@@ -261,7 +262,9 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
             name.startswith("usr/share/lintian/overrides/")
 
     def examine(m: Member) -> ScannedFile | None:
-        f = _scanned(m.sparse, m.path, m.head)
+        # Sparse is a raw binary stream (io.RawIOBase), which typing calls no BinaryIO.
+        stream = cast(BinaryIO, m.sparse if m.sparse is not None else io.BytesIO(m.head))
+        f = _scanned(stream, m.path, m.head)
         return None if f is None else replace(f, sha256=m.sha256)
 
     contents = read_deb(deb, examine, wanted)

@@ -20,7 +20,7 @@ import re
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar, cast
 
 import yaml
 
@@ -29,6 +29,7 @@ from dh_aimodel.core.errors import DeclarationError, Pos, Problem
 from dh_aimodel.core.facts import PackagingFacts
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9.+_-]*\Z")
 SHA256_RE = re.compile(r"[0-9a-fA-F]{64}\Z")
@@ -72,7 +73,8 @@ if getattr(yaml, "__with_libyaml__", False):
     class _CYaml12Loader(yaml.CSafeLoader):  # type: ignore[no-redef]
         """:class:`Yaml12Loader`'s resolvers on libyaml's parser."""
 
-    _CYaml12Loader.yaml_implicit_resolvers = Yaml12Loader.yaml_implicit_resolvers
+    _CYaml12Loader.yaml_implicit_resolvers = (  # type: ignore[union-attr]
+        Yaml12Loader.yaml_implicit_resolvers)
 
 #: Where libyaml and PyYAML's own parser disagree (found by comparing their
 #: node trees on mutated declarations, tests/manifest/test_declaration_loader.py):
@@ -272,7 +274,7 @@ class _Reader:
 
     def optional(self, keys: dict[str, yaml.Node], key: str,
                  convert: Callable[[yaml.Node, str], T | _Unset], where: str,
-                 default: T) -> T:
+                 default: D) -> T | D:
         if key not in keys:
             return default
         value = convert(keys[key], f"{where}.{key}" if where else key)
@@ -513,18 +515,19 @@ class _Loader:
             return d.Training()
         data = self._entries(keys, "data", where, "dataset mappings", self._dataset)
         software = self._entries(keys, "software", where, "software mappings", self._software)
+        # r.choice returns one of the listed words: the Literal types hold.
+        reproducible = r.optional(keys, "reproducible",
+                                  lambda n, w: r.choice(n, w, d.REPRODUCIBLE), where, "unknown")
+        information = r.optional(keys, "data-information",
+                                 lambda n, w: r.choice(n, w, d.DATA_INFORMATION), where, None)
+        fine_tuning = r.optional(keys, "fine-tuning",
+                                 lambda n, w: r.choice(n, w, d.FINE_TUNING), where, "unknown")
         return d.Training(
             data=data, software=software,
-            reproducible=r.optional(keys, "reproducible",
-                                    lambda n, w: r.choice(n, w, d.REPRODUCIBLE), where,
-                                    "unknown"),  # type: ignore[arg-type]
+            reproducible=cast("d.Reproducible", reproducible),
             cost=r.optional(keys, "cost", r.string, where, None),
-            data_information=r.optional(keys, "data-information",
-                                        lambda n, w: r.choice(n, w, d.DATA_INFORMATION),
-                                        where, None),  # type: ignore[arg-type]
-            fine_tuning=r.optional(keys, "fine-tuning",
-                                   lambda n, w: r.choice(n, w, d.FINE_TUNING), where,
-                                   "unknown"))  # type: ignore[arg-type]
+            data_information=cast("d.DataInformation | None", information),
+            fine_tuning=cast("d.FineTuning", fine_tuning))
 
     def _entries(self, keys: dict[str, yaml.Node], key: str, where: str, what: str,
                  convert: Callable[[yaml.Node, str], T | None]) -> tuple[T, ...]:

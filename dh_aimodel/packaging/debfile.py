@@ -19,7 +19,7 @@ import tarfile
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable, Generic, Iterator, TypeVar
+from typing import IO, Any, BinaryIO, Callable, Generic, Iterator, TypeVar
 
 from dh_aimodel.core.errors import AimodelError, PackagingError, Pos
 
@@ -51,7 +51,7 @@ class _Window(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, b: Any) -> int:  # b: a writable buffer
         n = min(len(b), self.length - self.pos)
         if n <= 0:
             return 0
@@ -113,7 +113,7 @@ class Sparse(io.RawIOBase):
     def tell(self) -> int:
         return self.pos
 
-    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, b: Any) -> int:  # b: a writable buffer
         n = min(len(b), self.size - self.pos)
         if n <= 0:
             return 0
@@ -316,13 +316,13 @@ def _safe_iter(tar: tarfile.TarFile, display: str) -> Iterator[tarfile.TarInfo]:
 class _Prefixed(io.RawIOBase):
     """Bytes already read, then the rest of a stream."""
 
-    def __init__(self, first: bytes, rest: BinaryIO) -> None:
+    def __init__(self, first: bytes, rest: IO[bytes]) -> None:
         self.first, self.rest = first, rest
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, b: Any) -> int:  # b: a writable buffer
         if self.first:
             n = min(len(b), len(self.first))
             b[:n] = self.first[:n]
