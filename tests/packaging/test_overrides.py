@@ -468,3 +468,23 @@ def test_unused_by_newer_lintian(tmp_path):
                                   f"toy source: {TAG} * [other/*]\n", "toy source", "o")
     (unused,) = ov.unused_by_newer(declared, root, files)
     assert (unused.override.pattern, unused.lintian) == ("* [models/*]", ("2.143.0", "sid"))
+
+
+def _tool(bin_dir: Path, name: str, body: str) -> None:
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+    (bin_dir / name).chmod(0o755)
+
+
+@pytest.mark.parametrize("dpkg_knows, expected", [(True, "2.122.0+deb13u1"), (False, "2.143.0")])
+def test_installed_lintian_is_asked_of_dpkg_first(tmp_path, monkeypatch, dpkg_knows, expected):
+    """dpkg-query answers in 10 ms; ``lintian --version`` (0.4 s) only when dpkg does not know."""
+    bin_dir = tmp_path / "bin"
+    _tool(bin_dir, "dpkg-query", "echo -n 2.122.0+deb13u1" if dpkg_knows else "exit 1")
+    _tool(bin_dir, "lintian", "echo 'Lintian v2.143.0'")
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    ov._installed_lintian_text.cache_clear()  # noqa: SLF001
+    try:
+        assert ov.target_lintian() == (ov.parse_version(expected), expected)
+    finally:
+        ov._installed_lintian_text.cache_clear()  # noqa: SLF001
