@@ -58,6 +58,14 @@ needs_hub = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
+def _no_dh_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees what dh exports to the build it runs (the unit tests run in one:
+    debian/rules, where dh_auto_test is an override and DH_INTERNAL_* are set)."""
+    for variable in _DH_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _loopback_is_not_proxied(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests' HTTP servers listen on 127.0.0.1: no proxy may catch those requests.
 
