@@ -530,7 +530,7 @@ def _opened(source: Path | str | BinaryIO) -> Iterator[tuple[BinaryIO, int]]:
     """
     with ExitStack() as stack:
         if isinstance(source, (str, Path)):
-            f = cast(BinaryIO, stack.enter_context(open(source, "rb", buffering=256 * KiB)))
+            f = stack.enter_context(open(source, "rb", buffering=256 * KiB))
         else:
             f = source
             if not f.seekable():
@@ -701,7 +701,10 @@ class _Gguf:
         self.spend(1, what)
         if vtype in _GGUF_SCALARS:
             fmt = struct.Struct(self.order + _GGUF_SCALARS[vtype])
-            return self.src.unpack(fmt, what)[0] if keep else self.src.skip(fmt.size, what)
+            if keep:
+                return self.src.unpack(fmt, what)[0]
+            self.src.skip(fmt.size, what)
+            return None
         if vtype == _GGUF_STRING:
             return self.string(what, FIELD_CAP if keep else 0)
         if vtype == _GGUF_ARRAY:
@@ -1115,7 +1118,7 @@ def _read_npz(src: _In, acc: _Acc) -> None:
             if not info.filename.endswith(".npy") or info.flag_bits & 1:
                 continue
             with zf.open(info) as member:
-                hdr = _member_npy_header(member, info.filename)
+                hdr = _member_npy_header(cast(BinaryIO, member), info.filename)
             if isinstance(hdr, Finding):
                 acc.finding(hdr.code, hdr.message)
             elif _descr_has_object(hdr.descr):
@@ -1534,7 +1537,7 @@ def iter_pickles(source: Path | str | BinaryIO, name: str | None = None) -> Iter
     if isinstance(source, (str, Path)):
         path = Path(source)
         with open(path, "rb", buffering=256 * KiB) as f:
-            yield from _pickles_in(cast(BinaryIO, f), path.name)
+            yield from _pickles_in(f, path.name)
     else:
         source.seek(0)
         yield from _pickles_in(source, name or "")
@@ -1608,7 +1611,7 @@ def _zip_pickles(zf: zipfile.ZipFile) -> Iterator[PickleStream]:
                 # Any member may be a pickle for a loader of the checkpoint's
                 # own; a storage may start with these two bytes by chance.
                 try:
-                    first = member.peek(2)[:2]
+                    first = cast("zipfile.ZipExtFile", member).peek(2)[:2]
                 except errors:
                     continue
                 if len(first) < 2 or first[0] != 0x80 or first[1] > 5:

@@ -619,8 +619,9 @@ class _Scanner:
         """Walk one pickle to its STOP; ``preread``: its first opcode, already read."""
         table = _opcodes()
         inp = self.inp
-        self.stack = stack = []
-        self.marks = marks = []
+        stack: list[object] = []
+        marks: list[int] = []
+        self.stack, self.marks = stack, marks
         memo: dict[int, object] = {}
         warned_depth = False
         start_ops = self.ops
