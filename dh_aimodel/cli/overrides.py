@@ -30,16 +30,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dh_aimodel.core.errors import PackagingError, UsageError
-    from dh_aimodel.packaging.overrides import merge, plan
+    from dh_aimodel.core.errors import PackagingError
+    from dh_aimodel.packaging.overrides import check_requested, merge, plan
     from dh_aimodel.packaging.sourcetree import load
     from dh_aimodel.tree.atomic import make_dirs, write_atomic
 
+    if args.lintian_version is not None:
+        check_requested(args.lintian_version)
     tree = load(args.path)
-    try:
-        targets = plan(tree, args.lintian_version)
-    except ValueError as exc:  # a --lintian-version that is not a version
-        raise UsageError(f"--lintian-version: {exc}") from exc
+    targets = plan(tree, args.lintian_version)
     assert tree.root is not None  # plan() refuses a lone declaration
     changed = False
     for target in targets:

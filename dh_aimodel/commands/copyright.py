@@ -234,10 +234,10 @@ def license_text(license_id: str, *, root: Path | None = None,
     else:
         source = "the ScanCode LicenseDB (licensedcode-data) has no text of it either"
     raise PackagingError(
-        f"no text known for the licence {license_id}: it is not in /usr/share/common-licenses and {source}; add a "
-        f"\"License: {license_id}\" paragraph with its text to debian/copyright yourself, or "
-        f"for a LicenseRef id name a file under licenses: {license_id}: text: in "
-        "debian/aimodel.yaml")
+        f"no text known for the licence {license_id}: it is not in /usr/share/common-licenses "
+        f"and {source}; add a \"License: {license_id}\" paragraph with its text to "
+        f"debian/copyright yourself, or for a LicenseRef id name a file under licenses: "
+        f"{license_id}: text: in debian/aimodel.yaml")
 
 
 # --------------------------------------------------------------------------

@@ -222,12 +222,9 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> DhOptions:
         state.no_act = True
 
     if state.lintian_version is not None:
-        from dh_aimodel.packaging.overrides import parse_version
+        from dh_aimodel.packaging.overrides import check_requested
 
-        try:
-            parse_version(state.lintian_version)
-        except ValueError as exc:
-            raise UsageError(f"--lintian-version: {exc}") from exc
+        check_requested(state.lintian_version)
     selection = tuple(ns.selection or ()) + tuple(f"-O{v}" for v in ns.O)
     return DhOptions(verbose=state.verbose, no_act=state.no_act, quiet=quiet,
                      listpackages_args=selection, tmpdir=state.tmpdir,

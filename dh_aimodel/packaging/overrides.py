@@ -38,7 +38,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 if TYPE_CHECKING:
     from dh_aimodel.packaging.sourcetree import SourceTree
@@ -47,7 +47,7 @@ __all__ = [
     "LONG_LINE_TAG", "Declared", "OverrideFile", "Override", "Unused", "choose", "covered",
     "enabled", "entries", "holds", "installed_lintian", "lintian_skips", "longest_line",
     "match_glob", "merge", "overriding", "parse_overrides", "parse_version", "plan", "select",
-    "target_lintian", "unused_by_newer",
+    "check_requested", "target_lintian", "unused_by_newer",
 ]
 
 #: A Lintian version as numbers: "2.116.3+deb12u1" -> (2, 116, 3).
@@ -369,13 +369,18 @@ def _installed_lintian_text() -> str | None:
     of Lintian (0.4 s, on every dh_aimodel run) and is only the fallback
     for a Lintian that no package installed.
     """
-    for argv in (["dpkg-query", "-W", "-f=${Version}", "lintian"], ["lintian", "--version"]):
+    # dpkg keeps the version of a removed package whose configuration is left
+    # ("rc"): only "installed" counts.
+    asks = ((["dpkg-query", "-W", "-f=${db:Status-Status} ${Version}", "lintian"],
+             r"^installed (\d+(?:\.\d+)+\S*)"),
+            (["lintian", "--version"], r"(\d+(?:\.\d+)+\S*)"))
+    for argv, pattern in asks:
         try:
             proc = subprocess.run(argv, capture_output=True, text=True, check=False,
                                   timeout=60)
         except (OSError, subprocess.SubprocessError):
             continue
-        found = re.search(r"(\d+(?:\.\d+)+\S*)", proc.stdout) if proc.returncode == 0 else None
+        found = re.search(pattern, proc.stdout) if proc.returncode == 0 else None
         if found:
             return found.group(1)
     return None
@@ -385,6 +390,20 @@ def installed_lintian() -> Version | None:
     """The installed Lintian's version (``Lintian v2.116.3`` -> (2, 116, 3)), or None."""
     text = _installed_lintian_text()
     return parse_version(text) if text else None
+
+
+def check_requested(requested: str) -> str:
+    """A ``--lintian-version`` value, checked: a UsageError names the option otherwise.
+
+    One check for ``aimodel overrides`` and ``dh_aimodel``.
+    """
+    from dh_aimodel.core.errors import UsageError
+
+    try:
+        parse_version(requested)
+    except ValueError as exc:
+        raise UsageError(f"--lintian-version: {exc}") from exc
+    return requested
 
 
 def target_lintian(requested: str | None = None) -> tuple[Version, str]:
@@ -579,8 +598,13 @@ def _patterns_per_spec(model: Any, root: Path) -> list[str]:
     return out
 
 
-def _hints(entry: Mapping[str, Any], root: Path, files: list[Path]) -> Iterable[str]:
-    """The contexts Lintian would print for the entry's tag on these source files."""
+def _hints(entry: Mapping[str, Any], root: Path, files: list[Path],
+           longest: Callable[[Path], tuple[int, int] | None] = longest_line) -> Iterable[str]:
+    """The contexts Lintian would print for the entry's tag on these source files.
+
+    ``longest``: :func:`longest_line`, or a cached one when several Lintian
+    versions are asked about the same files (each read once).
+    """
     from dh_aimodel.core.errors import PackagingError
 
     if entry["tag"] != LONG_LINE_TAG:  # no detector: trust the data file
@@ -591,7 +615,7 @@ def _hints(entry: Mapping[str, Any], root: Path, files: list[Path]) -> Iterable[
         if lintian_skips(f, str(entry.get("file-type") or "")):
             continue
         try:
-            found = longest_line(f)
+            found = longest(f)
         except OSError as exc:  # removed or made unreadable since it was listed
             raise PackagingError(f"{f.relative_to(root).as_posix()}: cannot read: "
                                  f"{exc.strerror or exc}; every declared file must be "
@@ -622,11 +646,15 @@ def unused_by_newer(declared: Iterable[Declared], root: Path, files: Iterable[Pa
     files = list(files)
     checked = load_data()["checked"]
     tags = {e["tag"] for e in load_data()["source"]}
+    longest = functools.cache(longest_line)  # the versions share the files' bytes
+    by_entry: dict[int, set[str]] = {}       # versions share entries, too
     hints: dict[Version, dict[str, set[str]]] = {}
     for version, _, _ in checked:
         per_tag = hints.setdefault(version, {})
         for entry in entries("source", version):
-            per_tag.setdefault(entry["tag"], set()).update(_hints(entry, root, files))
+            if id(entry) not in by_entry:
+                by_entry[id(entry)] = set(_hints(entry, root, files, longest))
+            per_tag.setdefault(entry["tag"], set()).update(by_entry[id(entry)])
 
     def used(d: Declared, version: Version) -> bool:
         found = hints[version].get(d.tag, set())

@@ -267,3 +267,11 @@ def test_dh_internal_options_select_packages_through_dh_listpackages(staged_exam
     monkeypatch.setenv("DH_INTERNAL_OPTIONS", "-i\x1e-O--no-parallel")
     assert dh.main([]) == 0
     assert (tree / "debian/tiny-lm-data.substvars").exists()
+
+
+def test_lintian_version_is_checked_and_kept():
+    assert parse(["--lintian-version=2.143.0"], {}).lintian_version == "2.143.0"
+    assert parse([], {"DH_OPTIONS": "--lintian-version=2.122.0"}).lintian_version == "2.122.0"
+    with pytest.raises(UsageError, match=r"^--lintian-version: not a Lintian version: 'sid'; "
+                                         r"accepted: a version such as 2.116.3 or 2.143.0$"):
+        parse(["--lintian-version=sid"], {})

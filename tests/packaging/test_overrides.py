@@ -476,11 +476,14 @@ def _tool(bin_dir: Path, name: str, body: str) -> None:
     (bin_dir / name).chmod(0o755)
 
 
-@pytest.mark.parametrize("dpkg_knows, expected", [(True, "2.122.0+deb13u1"), (False, "2.143.0")])
-def test_installed_lintian_is_asked_of_dpkg_first(tmp_path, monkeypatch, dpkg_knows, expected):
+@pytest.mark.parametrize("dpkg, expected", [
+    ("echo -n 'installed 2.122.0+deb13u1'", "2.122.0+deb13u1"),
+    ("echo -n 'config-files 2.122.0+deb13u1'", "2.143.0"),  # removed, its conffiles kept
+    ("exit 1", "2.143.0")])
+def test_installed_lintian_is_asked_of_dpkg_first(tmp_path, monkeypatch, dpkg, expected):
     """dpkg-query answers in 10 ms; ``lintian --version`` (0.4 s) only when dpkg does not know."""
     bin_dir = tmp_path / "bin"
-    _tool(bin_dir, "dpkg-query", "echo -n 2.122.0+deb13u1" if dpkg_knows else "exit 1")
+    _tool(bin_dir, "dpkg-query", dpkg)
     _tool(bin_dir, "lintian", "echo 'Lintian v2.143.0'")
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     ov._installed_lintian_text.cache_clear()  # noqa: SLF001
