@@ -16,3 +16,8 @@ Nothing runs at import time.
 """
 
 __version__ = "0.1.0"
+
+#: Where a source package declares its models (aimodel.yaml(5)), relative to
+#: the source tree: here, not in a layer, because both command lines need it
+#: before they import anything else (dh_aimodel's no-op run checks only this).
+DECLARATION = "debian/aimodel.yaml"

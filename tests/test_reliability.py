@@ -588,8 +588,9 @@ def test_dh_aimodel_installed_model_removed_during_the_check(
     assert dh.main([]) == 1
     err = capsys.readouterr().err
     if when == "when listed":  # not found by the scan: not installed
-        one_error(err, "dh_aimodel", f"{PACKAGE}: {MODEL} (model tiny-lm) is declared in",
-                  f"but not installed in debian/{PACKAGE}/")
+        one_error(err, "dh_aimodel", f"{PACKAGE}: debian/aimodel.yaml:",
+                  f"{MODEL} (model tiny-lm) is declared but not installed in debian/{PACKAGE}/",
+                  "[aimodel-declared-file-missing]")
     else:  # found by the scan, gone when hashed
         one_error(err, "dh_aimodel", f"{PACKAGE}: cannot read {INSTALLED}: {ENOENT}; ")
     del before[INSTALLED]

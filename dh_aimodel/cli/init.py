@@ -31,6 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from dh_aimodel import DECLARATION
     from dh_aimodel.commands.init import (
         find_todos,
         from_tree,
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from dh_aimodel.core.errors import AimodelError, UsageError
     from dh_aimodel.hub.fetch import timeout_default
     from dh_aimodel.packaging.control import read_control
-    from dh_aimodel.packaging.sourcetree import CONTROL, DECLARATION, display_name
+    from dh_aimodel.packaging.sourcetree import CONTROL, display_name
     from dh_aimodel.tree.atomic import write_atomic
 
     root = Path(args.path)

@@ -2,8 +2,8 @@
 
 The adapter (:mod:`dh_aimodel.dh.command`) walks ``debian/<pkg>/``, sniffs heads and
 hashes files; everything it found reaches this module as plain data, and
-this module says what is wrong, one message per problem, each naming the
-package and the fix.  Keeping the I/O out makes every case testable with a
+this module says what is wrong, one :class:`~dh_aimodel.core.errors.Problem` per
+problem, each naming the package, the lint tag and the fix.  Keeping the I/O out makes every case testable with a
 few literals, and keeps the rules in one place.
 
 Declared paths are relative to the *source* tree (``models/x.gguf``) while
@@ -23,6 +23,15 @@ from typing import Iterable, Mapping
 
 from dh_aimodel.core.classification import PackageVerdict, SourceVerdict
 from dh_aimodel.core.declaration import Declaration, FileSpec, Model
+from dh_aimodel.core.errors import Problem
+
+#: The tags of ``aimodel lint``'s catalogue that name the conditions found here.
+MISSING = "aimodel-declared-file-missing"
+UNDECLARED = "aimodel-undeclared-model-file"
+MISMATCH = "aimodel-checksum-mismatch"
+NOT_DECLARED = "aimodel-checksum-not-declared"
+SECTION = "aimodel-section-mismatch"
+NOT_REDISTRIBUTABLE = "aimodel-model-not-redistributable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +70,7 @@ class Plan:
     package: str
     build_dir: str
     expected: tuple[Expected, ...]
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
 
     def paths_to_hash(self) -> tuple[tuple[str, str], ...]:
         """(kind, path) pairs: ``installed`` paths below the build dir, ``source`` paths."""
@@ -88,11 +97,6 @@ def _name_pattern(spec: FileSpec) -> str:
     return PurePosixPath(spec.path).name
 
 
-def _where(spec: FileSpec) -> str:
-    """Where the spec is declared: ``debian/aimodel.yaml:7:9``."""
-    return str(spec.pos)
-
-
 def shipped_models(declaration: Declaration, package: str) -> tuple[Model, ...]:
     """The models this package ships (``delivery: shipped``, ``package`` is it)."""
     return tuple(m for m in declaration.models if m.package == package and m.shipped)
@@ -110,7 +114,7 @@ def plan(declaration: Declaration, package: str, build_dir: str,
     """
     files = sorted(installed, key=lambda f: f.path)
     expected: list[Expected] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     covered: set[str] = set()
     for model in shipped_models(declaration, package):
         for spec in model.files:
@@ -121,11 +125,11 @@ def plan(declaration: Declaration, package: str, build_dir: str,
             if spec.is_glob:
                 problems += _glob_gaps(package, build_dir, model, spec, candidates, sources)
             elif not candidates:
-                problems.append(
-                    f"{package}: {spec.path} (model {model.name}) is declared in "
-                    f"{_where(spec)} but not installed in {build_dir}/; "
+                problems.append(Problem(
+                    f"{spec.path} (model {model.name}) is declared but not installed in "
+                    f"{build_dir}/", spec.pos, package, MISSING,
                     f"install it (debian/{package}.install), or set 'package:' to the "
-                    "package that ships it")
+                    "package that ships it"))
             for f in candidates:
                 same_name = tuple(s for s in sources if PurePosixPath(s).name == f.name)
                 expected.append(Expected(model.name, spec, f.path, spec.sha256, same_name))
@@ -134,27 +138,28 @@ def plan(declaration: Declaration, package: str, build_dir: str,
 
 
 def _glob_gaps(package: str, build_dir: str, model: Model, spec: FileSpec,
-               candidates: list[InstalledFile], sources: tuple[str, ...]) -> list[str]:
+               candidates: list[InstalledFile], sources: tuple[str, ...]) -> list[Problem]:
     """A glob must name something, and every source file it names must be installed."""
     if not sources and not candidates:
-        return [f"{package}: {spec.path} (model {model.name}, {_where(spec)}) matches no "
-                f"file in the source tree nor in {build_dir}/; correct the path, or remove "
-                "it from the declaration"]
+        return [Problem(f"{spec.path} (model {model.name}) matches no file in the source "
+                        f"tree nor in {build_dir}/", spec.pos, package, MISSING,
+                        "correct the path, or remove it from the declaration")]
     installed_names = {f.name for f in candidates}
-    return [f"{package}: {s} (model {model.name}, matched by {spec.path}) is not installed "
-            f"in {build_dir}/; install it (debian/{package}.install), or narrow the glob"
+    return [Problem(f"{s} (model {model.name}, matched by {spec.path}) is not installed in "
+                    f"{build_dir}/", spec.pos, package, MISSING,
+                    f"install it (debian/{package}.install), or narrow the glob")
             for s in sources if PurePosixPath(s).name not in installed_names]
 
 
 def _undeclared(declaration: Declaration, package: str, build_dir: str,
-                files: list[InstalledFile], covered: set[str]) -> list[str]:
+                files: list[InstalledFile], covered: set[str]) -> list[Problem]:
     """Model files that no shipped model of this package declares.
 
     An undeclared model is how non-free weights slip into main, so every
     one is an error, with a hint when another entry of the declaration
     names it (wrong package, or ``delivery`` other than shipped).
     """
-    problems = []
+    problems: list[Problem] = []
     for f in files:
         if not f.is_model or f.path in covered:
             continue
@@ -167,15 +172,17 @@ def _undeclared(declaration: Declaration, package: str, build_dir: str,
                     hint = f" (model {m.name} declares it with delivery: {m.delivery})"
                 break
         kind = f"a model file ({f.format})" if f.format else "a model file"
-        problems.append(
-            f"{package}: {build_dir}/{f.path} is {kind} that debian/aimodel.yaml does not "
-            f"declare for {package}{hint}; declare it in the files of a model with "
-            f"'package: {package}' and 'delivery: shipped', or do not install it")
+        problems.append(Problem(
+            f"{build_dir}/{f.path} is {kind} that {declaration.path} does not declare for "
+            f"{package}{hint}", None, package, UNDECLARED,
+            f"declare it in the files of a model with 'package: {package}' and "
+            "'delivery: shipped', or do not install it"))
     return problems
 
 
 def verify(p: Plan, installed_digests: Mapping[str, str | OSError],
-           source_digests: Mapping[str, str | OSError]) -> tuple[list[VerifiedFile], list[str]]:
+           source_digests: Mapping[str, str | OSError]
+           ) -> tuple[list[VerifiedFile], list[Problem]]:
     """Compare every expected file's sha256; (verified files, problems).
 
     Matching by name can be ambiguous (two models each shipping a
@@ -188,25 +195,27 @@ def verify(p: Plan, installed_digests: Mapping[str, str | OSError],
     for e in p.expected:
         by_file.setdefault(e.installed, []).append(e)
     verified: list[VerifiedFile] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     accepted_by: dict[tuple[str, str], list[str]] = {}
     for installed, entries in by_file.items():
         got = installed_digests.get(installed)
         if not isinstance(got, str):
-            problems.append(f"{p.package}: cannot read {p.build_dir}/{installed}: "
-                            f"{_strerror(got)}; dh_aimodel must read every model file it "
-                            "checks")
+            problems.append(Problem(f"cannot read {p.build_dir}/{installed}: "
+                                    f"{_strerror(got)}", None, p.package, None,
+                                    "dh_aimodel must read every model file it checks"))
             continue
         where = f"{p.build_dir}/{installed}"
         outcomes = [(e, _accepts(e, got, source_digests, p.package, where)) for e in entries]
-        good = [(e, source) for e, (source, _) in outcomes if source is not None]
+        good = [(e, source) for e, (source, _) in outcomes if isinstance(source, str)]
         for e, _ in good:
             accepted_by.setdefault((e.model, e.spec.path), []).append(installed)
         if good:
             e, source = good[0]
             verified.append(VerifiedFile(e.model, installed, got, source))
             continue
-        problems.append(outcomes[0][1][1])
+        problem = outcomes[0][1][1]
+        assert problem is not None
+        problems.append(problem)
     accepted = {v.path for v in verified}
     by_spec: dict[tuple[str, str], list[Expected]] = {}
     for e in p.expected:
@@ -215,40 +224,40 @@ def verify(p: Plan, installed_digests: Mapping[str, str | OSError],
     for key, entries in by_spec.items():
         if key not in accepted_by and all(e.installed in accepted for e in entries):
             e = entries[0]
-            problems.append(
-                f"{p.package}: {e.spec.path} (model {e.model}) is declared in "
-                f"{_where(e.spec)} but not installed in {p.build_dir}/ "
-                f"(the installed files of that name belong to other models); install it "
-                f"(debian/{p.package}.install)")
+            problems.append(Problem(
+                f"{e.spec.path} (model {e.model}) is declared but not installed in "
+                f"{p.build_dir}/ (the installed files of that name belong to other models)",
+                e.spec.pos, p.package, MISSING, f"install it (debian/{p.package}.install)"))
     return verified, problems
 
 
 def _accepts(e: Expected, got: str, source_digests: Mapping[str, str | OSError],
-             package: str, where: str) -> tuple[str | None, str]:
-    """(the source path whose content it has, "") or (None, what is wrong and the fix)."""
+             package: str, where: str) -> tuple[str, None] | tuple[None, Problem]:
+    """(the source path whose content it has, None) or (None, what is wrong and the fix)."""
     if e.sha256 is not None:
         if got == e.sha256:
-            return e.spec.path, ""
-        return None, (f"{package}: {where} has sha256 {got}, but {_where(e.spec)} "
-                      f"declares {e.sha256} for {e.spec.path} (model "
-                      f"{e.model}); install the declared file, or update its sha256 if the "
-                      "model was changed on purpose")
+            return e.spec.path, None
+        return None, Problem(f"{where} has sha256 {got}, but {e.spec.path} (model {e.model}) "
+                             f"is declared with {e.sha256}", e.spec.pos, package, MISMATCH,
+                             "install the declared file, or update its sha256 if the model "
+                             "was changed on purpose")
     sources = {s: source_digests.get(s) for s in e.sources}
     match = next((s for s, d in sources.items() if d == got), None)
     if match is not None:
-        return match, ""
+        return match, None
     if not sources:
-        return None, (f"{package}: {where} is declared by {e.spec.path} (model {e.model}), "
-                      "but no file of that name is in the source tree to compare it with; "
-                      f"add its sha256 at {_where(e.spec)}")
+        return None, Problem(f"{where} is declared by {e.spec.path} (model {e.model}), but no "
+                             "file of that name is in the source tree to compare it with",
+                             e.spec.pos, package, NOT_DECLARED, "add its sha256 there")
     unreadable = [f"{s}: {_strerror(d)}" for s, d in sources.items() if not isinstance(d, str)]
     if unreadable:
-        return None, (f"{package}: cannot read {', '.join(unreadable)} to verify {where}; "
-                      "dh_aimodel must read the declared files")
+        return None, Problem(f"cannot read {', '.join(unreadable)} to verify {where}", None,
+                             package, None, "dh_aimodel must read the declared files")
     first = sorted(sources)[0]
-    return None, (f"{package}: {where} has sha256 {got}, which differs from the declared "
-                  f"source file {first} (sha256 {sources[first]}, model {e.model}); install "
-                  "the declared file unchanged, or declare the installed one")
+    return None, Problem(f"{where} has sha256 {got}, which differs from the declared source "
+                         f"file {first} (sha256 {sources[first]}, model {e.model})", e.spec.pos,
+                         package, MISMATCH,
+                         "install the declared file unchanged, or declare the installed one")
 
 
 def _strerror(value: object) -> str:
@@ -271,23 +280,24 @@ def explain(verdict: PackageVerdict) -> str:
     return "; ".join(parts) or "no model"
 
 
-def section_problems(verdict: PackageVerdict) -> list[str]:
+def section_problems(verdict: PackageVerdict) -> list[Problem]:
     """Section mismatch, or a model that no archive area may carry."""
     package = verdict.package
     if verdict.area == "none":
         bad = [m.name for m in verdict.models if m.delivery == "shipped" and m.area == "none"]
-        return [f"{package}: ships {', '.join(bad)}, which may not be redistributed at all "
-                f"({explain(verdict)}); no archive area can carry it: do not ship it, or "
-                "correct the licence or 'distributable' in debian/aimodel.yaml"]
+        return [Problem(f"ships {', '.join(bad)}, which may not be redistributed at all "
+                        f"({explain(verdict)}); no archive area can carry it", None, package,
+                        NOT_REDISTRIBUTABLE, "do not ship it, or correct the licence or "
+                        "'distributable' in debian/aimodel.yaml")]
     if not verdict.section_mismatch:
         return []
-    return [f"{package}: Section is {verdict.section_declared} in debian/control, but its "
-            f"models make it {verdict.section_recommended} ({explain(verdict)}); set "
-            f"Section: {verdict.section_recommended}"]
+    return [Problem(f"Section is {verdict.section_declared} in debian/control, but its models "
+                    f"make it {verdict.section_recommended} ({explain(verdict)})", None,
+                    package, SECTION, f"set Section: {verdict.section_recommended}")]
 
 
 def source_section_problem(source: SourceVerdict | None,
-                           packages: Iterable[PackageVerdict] = ()) -> list[str]:
+                           packages: Iterable[PackageVerdict] = ()) -> list[Problem]:
     """The source paragraph must sit in the area of its worst binary (archive-liberty-mismatch).
 
     Not reported when a binary package that inherits the source's Section
@@ -299,9 +309,10 @@ def source_section_problem(source: SourceVerdict | None,
         if (p.section_mismatch and p.section_declared == source.section_declared
                 and p.section_recommended == source.section_recommended):
             return []
-    return [f"source {source.name}: Section is {source.section_declared} in the source "
-            f"paragraph of debian/control, but its binary packages make it "
-            f"{source.section_recommended}; set Section: {source.section_recommended} there"]
+    return [Problem(f"Section is {source.section_declared} in the source paragraph of "
+                    f"debian/control, but its binary packages make it "
+                    f"{source.section_recommended}", None, f"source {source.name}", SECTION,
+                    f"set Section: {source.section_recommended} there")]
 
 
 def model_files_for_copyright(declaration: Declaration, package: str,

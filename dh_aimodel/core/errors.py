@@ -25,13 +25,38 @@ class Pos:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong in an input, with where it is."""
+    """One thing wrong in an input: where, what, how to fix it, and its tag.
+
+    The one type for every problem the tool reports: a declaration error has
+    a position, a build-time check of dh_aimodel adds the package it is
+    about, the tag of ``aimodel lint``'s catalogue that names the same
+    condition (so ``aimodel lint --explain TAG`` explains a failed build) and
+    the fix.  ``context`` is what ``aimodel lint`` prints after the tag
+    (Lintian's "tag context"), for a rule that both report.  Tests compare the
+    fields; users read :meth:`__str__`::
+
+        <package>: <file:line:col>: <what is wrong>; <fix> [<tag>]
+
+    A message in ``aimodel lint``'s form (``<tag> <context>``) names its tag
+    already and gets no suffix.
+    """
 
     message: str
     pos: Pos | None = None
+    package: str | None = None
+    tag: str | None = None
+    fix: str | None = None
+    context: str = ""
 
     def __str__(self) -> str:
-        return f"{self.pos}: {self.message}" if self.pos else self.message
+        text = f"{self.pos}: {self.message}" if self.pos else self.message
+        if self.package:
+            text = f"{self.package}: {text}"
+        if self.fix:
+            text = f"{text}; {self.fix}"
+        if not self.tag or self.message.startswith(self.tag):  # Lintian's "tag context" form
+            return text
+        return f"{text} [{self.tag}]"
 
 
 class AimodelError(Exception):

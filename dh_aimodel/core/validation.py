@@ -15,7 +15,10 @@ from dh_aimodel.core.licenses import WORDS, judge
 
 
 def _licences(declaration: Declaration) -> Iterator[tuple[str, str, Pos, bool]]:
-    """(where, expression, position, words allowed) for every licence field."""
+    """(where, expression, position, is not the weights' licence) for every licence field.
+
+    Words (``unknown``, ``proprietary``) are allowed except for the weights.
+    """
     for m in declaration.models:
         yield f"model '{m.name}': license", m.license, m.license_pos, False
         for ds in m.training.data:
@@ -32,10 +35,13 @@ def licence_problems(declaration: Declaration) -> tuple[list[Problem], list[Prob
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for where, expression, pos, words_ok in _licences(declaration):
+        # The weights' licence has a tag of its own in aimodel lint's catalogue.
+        tag = "aimodel-declaration-invalid" if words_ok else "aimodel-weights-licence-unknown"
         if expression in WORDS:
             if not words_ok and expression == "unknown":
-                errors.append(Problem(f"{where}: the weights licence is 'unknown'; accepted: "
-                                      "the SPDX expression of the weights' licence", pos))
+                errors.append(Problem(f"{where}: the weights licence is 'unknown'", pos,
+                                      tag=tag, fix="accepted: the SPDX expression of the "
+                                      "weights' licence"))
             continue
         judgement = judge(expression, declaration.licenses)
         for license_id in judgement.unknown_ids:
@@ -44,7 +50,7 @@ def licence_problems(declaration: Declaration) -> tuple[list[Problem], list[Prob
                    else "use an SPDX id of the knowledge base (aimodel.yaml(5), LICENCES), "
                         "or a LicenseRef- id with a verdict under 'licenses:'")
             errors.append(Problem(f"{where}: licence '{license_id}' is not in the licence "
-                                  f"knowledge base; {fix}", pos))
+                                  "knowledge base", pos, tag=tag, fix=fix))
         for written, current in judgement.deprecated:
             warnings.append(Problem(f"{where}: '{written}' is a deprecated SPDX id; use "
                                     f"'{current}'", pos))

@@ -20,7 +20,7 @@ For every package it acts on, it
    ``aimodel:*`` substvars.
 
 Every problem of every package is collected first and reported together, one
-line each (``dh_aimodel: error: <pkg>: ... ; <fix>``), before anything is
+line each (``dh_aimodel: error: <pkg>: ...; <fix> [<tag>]``), before anything is
 written; the run then exits 1.  A lint tag of severity warning is printed as
 ``dh_aimodel: warning:`` and does not fail the build.  It writes only below
 the package build directories and to debian/<pkg>.substvars, atomically,
@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from dh_aimodel import DECLARATION
 from dh_aimodel.core.errors import AimodelError, BuildCheckError, PackagingError, Pos, Problem
 from dh_aimodel.dh.options import PROG, DhOptions, HelpRequested, parse, usage
 
@@ -43,10 +45,7 @@ if TYPE_CHECKING:
     from dh_aimodel.core.buildcheck import InstalledFile, Plan, VerifiedFile
     from dh_aimodel.core.classification import Classification, PackageVerdict
     from dh_aimodel.core.declaration import Declaration, Model
-    from dh_aimodel.core.policies import ModelVerdict, Policy, Reason
 
-DECLARATION = Path("debian/aimodel.yaml")
-README = "README.aimodel"
 
 #: The ``aimodel lint`` tags dh_aimodel reports: those about what the files
 #: contain.  The other tags repeat dh_aimodel's own checks (declared files,
@@ -101,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(exc: AimodelError) -> int:
+    """One line per problem; a tag in it is explained by ``aimodel lint --explain TAG``."""
     for problem in exc.problems:
         print(f"{PROG}: error: {problem}", file=sys.stderr)
     return exc.exit_status
@@ -208,8 +208,8 @@ def run(options: DhOptions, out: Output) -> None:
     from dh_aimodel.core.buildcheck import source_section_problem
 
     checked = [r.verdict for r in runs if r.models or r.verdict.reasons]
-    problems += [Problem(m) for m in source_section_problem(classification.source, checked)]
-    problems += [Problem(m) for m in _check(runs, declaration, classification, out)]
+    problems += source_section_problem(classification.source, checked)
+    problems += _check(runs, declaration, classification, out)
     if problems:
         raise BuildCheckError(problems=tuple(problems))
     for r in runs:
@@ -234,22 +234,23 @@ def _runs(options: DhOptions, packages: list[str], declaration: "Declaration",
 
 
 def _check(runs: list[_PackageRun], declaration: "Declaration",
-           classification: "Classification", out: Output) -> list[str]:
+           classification: "Classification", out: Output) -> list[Problem]:
     """Every problem of every package, in package order, nothing written."""
     from dh_aimodel.core import buildcheck
+    from dh_aimodel.packaging.provenance import README
     from dh_aimodel.tree.hashing import sha256_files
 
-    problems: dict[str, list[str]] = {r.name: [] for r in runs}
+    problems: dict[str, list[Problem]] = {r.name: [] for r in runs}
     matches = source_matches(declaration, {r.name for r in runs})
     for r in runs:
         if r.models or r.verdict.reasons:
             problems[r.name] += buildcheck.section_problems(r.verdict)
         doc_dir = r.build_dir / "usr/share/doc" / r.name
         if r.models and doc_dir.is_symlink():
-            problems[r.name].append(
-                f"{r.name}: {doc_dir} is a symbolic link (dh_installdocs --link-doc), so "
-                f"dh_aimodel cannot install {README} there; do not use --link-doc for a "
-                "package that has models")
+            problems[r.name].append(Problem(
+                f"{doc_dir} is a symbolic link (dh_installdocs --link-doc), so dh_aimodel "
+                f"cannot install {README} there", None, r.name, None,
+                "do not use --link-doc for a package that has models"))
         out.verbose(f"{r.name}: scan {r.build_dir}/")
         r.plan = buildcheck.plan(declaration, r.name, str(r.build_dir),
                                  scan(r.build_dir, r.heads), matches)
@@ -281,7 +282,7 @@ def _check(runs: list[_PackageRun], declaration: "Declaration",
 
 
 def _lint(r: _PackageRun, source: str | None, declaration: "Declaration",
-          matches: Mapping[str, tuple[str, ...]], out: Output) -> list[str]:
+          matches: Mapping[str, tuple[str, ...]], out: Output) -> list[Problem]:
     """``aimodel lint``'s :data:`LINT_TAGS` on the package build directory.
 
     The same checks as on the .deb to be, so that a package that builds is
@@ -299,7 +300,7 @@ def _lint(r: _PackageRun, source: str | None, declaration: "Declaration",
     digests = {v.path: v.sha256 for v in r.verified}
     target = build_dir_target(r.build_dir, r.name, source, r.heads, declaration, r.plan,
                               matches, digests)
-    problems: list[str] = []
+    problems: list[Problem] = []
     for result in target_results(target):
         d = result.diagnostic
         if d.tag not in LINT_TAGS:
@@ -308,13 +309,13 @@ def _lint(r: _PackageRun, source: str | None, declaration: "Declaration",
         if result.override is not None:
             out.verbose(f"{r.name}: {hint}: overridden ({result.override})")
             continue
-        message = (f"{r.name}: {hint} (in {r.build_dir}/); see aimodel lint --explain "
-                   f"{d.tag}; fix the file, or override the tag in "
-                   f"debian/{r.name}.lintian-overrides")
+        problem = Problem(f"{hint} (in {r.build_dir}/)", None, r.name, d.tag,
+                          f"fix the file, or override the tag in "
+                          f"debian/{r.name}.lintian-overrides", d.context)
         if result.severity == "error":
-            problems.append(message)
+            problems.append(problem)
         else:
-            out.warning(message)
+            out.warning(str(problem))
     return problems
 
 
@@ -412,7 +413,7 @@ def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, 
 
 
 def _copyright(r: _PackageRun, declaration: "Declaration",
-               matches: Mapping[str, tuple[str, ...]], cache: dict[Path, Any]) -> list[str]:
+               matches: Mapping[str, tuple[str, ...]], cache: dict[Path, Any]) -> list[Problem]:
     """debian/copyright (or debian/<pkg>.copyright, as dh_installdocs picks it) checks."""
     from dh_aimodel.core import buildcheck
     from dh_aimodel.packaging import dep5
@@ -429,15 +430,16 @@ def _copyright(r: _PackageRun, declaration: "Declaration",
             cache[path] = exc
     copyright = cache[path]
     if isinstance(copyright, AimodelError):
-        return [f"{r.name}: {p}" for p in copyright.problems]
+        return [replace(p, package=r.name) for p in copyright.problems]
     display = path.as_posix()
     wanted = [dep5.ModelFile(p, m.name, m.license, m.copyright) for m, p in files]
-    found = [f"{r.name}: {m}" for m in dep5.coverage_problems(copyright, wanted, display)]
+    found = [replace(p, package=r.name)
+             for p in dep5.coverage_problems(copyright, wanted, display)]
     if outside_main:
         disclaimer = dep5.disclaimer_problem(copyright, r.verdict.area or "",
                                              buildcheck.explain(r.verdict), display)
         if disclaimer:
-            found.append(f"{r.name}: {disclaimer}")
+            found.append(replace(disclaimer, package=r.name))
     return found
 
 
@@ -447,10 +449,11 @@ def _install(r: _PackageRun, declaration: "Declaration", classification: "Classi
              options: DhOptions, out: Output) -> None:
     """README.aimodel, Lintian overrides and substvars for one package."""
     from dh_aimodel.packaging import substvars
+    from dh_aimodel.packaging.provenance import README, check_provenance, provenance_context
     from dh_aimodel.packaging.render import render
 
     context = provenance_context(r.name, classification, declaration, r.verified)
-    text = render("README.aimodel.j2", **context)
+    text = render(f"{README}.j2", **context)
     check_provenance(text, context)
     doc_dir = r.build_dir / "usr/share/doc" / r.name  # not a symlink: checked before
     write(doc_dir / README, text.encode("utf-8"), options, out)
@@ -552,125 +555,3 @@ def merge_overrides(existing: str, lines: Iterable[tuple[str, str]]) -> str:
             text += comment + "\n"
         text += line + "\n"
     return text
-
-
-# -- the provenance document -------------------------------------------------------
-
-def _reason_line(r: "Reason") -> str:
-    prefix = f"{r.severity}: " if r.severity != "error" else ""
-    return f"{prefix}{r.rule} ({r.basis}): {r.text}"
-
-
-def _split(text: str | None, width: int = 76) -> list[str]:
-    """A free text as deb822 continuation lines ("." for an empty line)."""
-    import textwrap
-
-    if not text:
-        return []
-    out: list[str] = []
-    for paragraph in text.strip().split("\n\n"):
-        if out:
-            out.append(".")
-        out += textwrap.wrap(" ".join(paragraph.split()), width, break_long_words=False,
-                             break_on_hyphens=False) or ["."]
-    return out
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def _model_context(model: "Model", verdict: "ModelVerdict | None", role: str,
-                   files: list[str]) -> dict[str, Any]:
-    t = model.training
-    data = [_one_line(f"{d.name}; availability: {d.availability}; licence: {d.license}"
-                      + (f"; {d.url}" if d.url else "")) for d in t.data]
-    software = [_one_line(f"{s.name}; available: {'yes' if s.available else 'no'}; "
-                          f"licence: {s.license}" + (f"; {s.url}" if s.url else "")
-                          + (f"; needs to retrain: {', '.join(s.non_free_requirements)}"
-                             if s.non_free_requirements else "")) for s in t.software]
-    return {
-        "name": model.name,
-        "delivery": role,
-        "cls": verdict.cls if verdict else None,
-        "area": verdict.area if verdict else None,
-        "reasons": [_one_line(_reason_line(r)) for r in verdict.reasons] if verdict else [],
-        "license": _one_line(model.license),
-        "copyright": [_one_line(c) for c in model.copyright],
-        "upstream": _one_line(model.upstream),
-        "format": _one_line(model.format),
-        "task": _one_line(model.task),
-        "base_model": _one_line(model.base_model),
-        "data": data,
-        "software": software,
-        "reproducible": t.reproducible,
-        "data_information": t.effective_data_information,
-        "fine_tuning": t.fine_tuning,
-        "cost": _one_line(t.cost),
-        "files": files,
-        "notes": _split(model.notes),
-    }
-
-
-def provenance_context(package: str, classification: "Classification",
-                       declaration: "Declaration",
-                       verified: Iterable["VerifiedFile"]) -> dict[str, Any]:
-    """Sorted plain data for templates/README.aimodel.j2 (no time, no host)."""
-    from dh_aimodel import __version__
-    from dh_aimodel.core.classification import judge_models
-
-    verdict = next(v for v in classification.packages if v.package == package)
-    verdicts = {v.name: v for p in classification.packages for v in p.models}
-    if any(m.name not in verdicts for m in declaration.models):
-        verdicts = {**judge_models(declaration, classification.policy), **verdicts}
-    by_name = {m.name: m for m in declaration.models}
-    files: dict[str, list[str]] = {}
-    for v in sorted(verified, key=lambda v: v.path):
-        files.setdefault(v.model, []).append(f"{v.sha256}  {v.path}")
-    models = []
-    bases: list[str] = []
-    for m in sorted((m for m in declaration.models if m.package == package),
-                    key=lambda m: m.name):
-        if m.delivery == "downloaded":
-            listed = [f"{s.sha256 or '(no sha256 declared)'}  {_one_line(s.path)}"
-                      + (f"  <{_one_line(s.url)}>" if s.url else "") for s in m.files]
-        else:
-            listed = files.get(m.name, [])
-        role = {"downloaded": "downloaded at run time"}.get(m.delivery, m.delivery)
-        models.append(_model_context(m, verdicts.get(m.name), role, listed))
-        base = m.base_model
-        while base is not None and base in by_name and base not in bases:
-            bases.append(base)
-            base = by_name[base].base_model
-    shipped_here = {m["name"] for m in models}
-    for name in sorted(b for b in bases if b not in shipped_here):
-        models.append(_model_context(by_name[name], verdicts.get(name),
-                                     "base model (not in this package)", []))
-    policy: "Policy" = classification.policy
-    return {
-        "package": package,
-        "source": classification.source.name if classification.source else "",
-        "version": __version__,
-        "policy": {"name": policy.name, "title": policy.title, "status": policy.status,
-                   "url": policy.url},
-        "area": verdict.area,
-        "section": verdict.section_recommended,
-        "why": [_one_line(r.text) for r in verdict.reasons],
-        "models": models,
-    }
-
-
-def check_provenance(text: str, context: Mapping[str, Any]) -> None:
-    """Parse the rendered document back: one stanza per model, in order.
-
-    A template or data slip (an empty continuation line, a stray newline)
-    would otherwise ship a document no tool can read.
-    """
-    from dh_aimodel.packaging.pydebian import deb822
-
-    stanzas = list(deb822().Deb822.iter_paragraphs(text.splitlines(keepends=True), use_apt_pkg=False))
-    names = [s.get("Model") for s in stanzas[1:]]
-    expected = [m["name"] for m in context["models"]]
-    if not stanzas or stanzas[0].get("Package") != context["package"] or names != expected:
-        raise AssertionError(f"{README} for {context['package']} does not parse back: "
-                             f"models {names} instead of {expected}")

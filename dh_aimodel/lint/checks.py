@@ -127,6 +127,14 @@ def model_not_free_in_main(s: LintState) -> Iterator[Diagnostic]:
                                  m.name)
 
 
+def model_not_redistributable(s: LintState) -> Iterator[Diagnostic]:
+    for p in _packages(s):
+        for m in p.models:
+            if m.delivery == "shipped" and m.area == "none":
+                yield Diagnostic(s.label_package(p.package), "aimodel-model-not-redistributable",
+                                 m.name)
+
+
 def section_mismatch(s: LintState) -> Iterator[Diagnostic]:
     for p in _packages(s):
         declared = _section(s, p.package)
@@ -149,25 +157,25 @@ def runtime_download_in_main(s: LintState) -> Iterator[Diagnostic]:
 
 
 def copyright_coverage(s: LintState) -> Iterator[Diagnostic]:
-    from dh_aimodel.packaging.dep5 import licences_agree
+    """:func:`dh_aimodel.packaging.dep5.coverage_problems`, the rule dh_aimodel applies."""
+    from dh_aimodel.packaging.dep5 import ModelFile, coverage_problems
 
-    seen: set[tuple[str, str]] = set()
+    wanted: dict[str, dict[str, ModelFile]] = {}
     for d in s.declared:
         if not d.shipped or not s.in_scope(d.package) or d.license is None:
             continue
-        copyright, _ = s.copyright_of(d.package)
+        per_package = wanted.setdefault(d.package or "", {})
         for path in d.source_paths:
-            if (d.package or "", path) in seen:
-                continue
-            seen.add((d.package or "", path))
-            stanza = copyright.find_files_paragraph(path) if copyright is not None else None
-            if stanza is None:
+            per_package.setdefault(path, ModelFile(path, d.model, d.license, d.holders))
+    for package, files in wanted.items():
+        copyright, _ = s.copyright_of(package or None)
+        if copyright is None:
+            for path in files:
                 yield Diagnostic(s.label_source(), "aimodel-copyright-missing-stanza", f"[{path}]")
-                continue
-            synopsis = stanza.license.synopsis if stanza.license is not None else ""
-            if not synopsis or not licences_agree(synopsis, d.license):
-                yield Diagnostic(s.label_source(), "aimodel-copyright-licence-mismatch",
-                                 f"{synopsis or '(none)'} != {d.license} [{path}]")
+            continue
+        for p in coverage_problems(copyright, files.values()):
+            assert p.tag is not None
+            yield Diagnostic(s.label_source(), p.tag, p.context)
 
 
 def ml_policy_disclaimer(s: LintState) -> Iterator[Diagnostic]:
@@ -312,8 +320,9 @@ def override_unused_by_newer_lintian(s: LintState) -> Iterator[Diagnostic]:
 
 CHECKS: tuple[Check, ...] = (
     declaration_invalid, declared_file_missing, undeclared_model_file, checksum_mismatch,
-    checksum_not_declared, weights_licence_unknown, model_not_free_in_main, section_mismatch,
-    runtime_download_in_main, copyright_coverage, ml_policy_disclaimer,
+    checksum_not_declared, weights_licence_unknown, model_not_free_in_main,
+    model_not_redistributable, section_mismatch, runtime_download_in_main, copyright_coverage,
+    ml_policy_disclaimer,
     embedded_licence_mismatch, format_mismatch, pickle_weights, pickle_unsafe_global,
     training_data_unavailable, source_spans_areas, malformed_model_file, unsafe_archive_member,
     override_unused_by_newer_lintian,

@@ -128,7 +128,7 @@ def source_target(root: Path) -> Target:
                 matched = expand(spec.path, tree_files, root)
                 declared.append(DeclaredFile(m.name, m.package, spec.path, m.shipped,
                                              spec.sha256, matched, m.format, m.license,
-                                             matched or (spec.path,)))
+                                             matched or (spec.path,), m.copyright))
     scanned: dict[str, ScannedFile] = {}
     gone: set[str] = set()  # removed since they were listed: missing, not unchecked
     for rel in tree_files:
@@ -211,26 +211,17 @@ def _text(contents, *names: str) -> str | None:  # noqa: ANN001
 
 
 def _provenance(text: str, installed: set[str], package: str) -> tuple[list[DeclaredFile], dict[str, str]]:
-    """Declared files and licences from README.aimodel (deb822, Files in sha256sum form)."""
-    from dh_aimodel.packaging.pydebian import deb822
+    """Declared files and licences from README.aimodel (:mod:`dh_aimodel.packaging.provenance`)."""
+    from dh_aimodel.packaging.provenance import shipped_files
 
-    Deb822 = deb822().Deb822
     declared: list[DeclaredFile] = []
     licences: dict[str, str] = {}
-    for para in Deb822.iter_paragraphs(text.splitlines(), use_apt_pkg=False):
-        if "Model" not in para or para.get("Delivery") != "shipped":
-            continue
-        licence = " ".join(para.get("License", "").split()) or None
-        for line in para.get("Files", "").splitlines():
-            parts = line.split()
-            if len(parts) < 2 or len(parts[0]) != 64:
-                continue
-            sha, path = parts[0], parts[1].lstrip("/")
-            declared.append(DeclaredFile(para["Model"], package, path, True, sha,
-                                         (path,) if path in installed else (),
-                                         para.get("Model-Format"), licence))
-            if licence:
-                licences[path] = licence
+    for f in shipped_files(text):
+        declared.append(DeclaredFile(f.model, package, f.path, True, f.sha256,
+                                     (f.path,) if f.path in installed else (), f.format,
+                                     f.license))
+        if f.license:
+            licences[f.path] = f.license
     return declared, licences
 
 
@@ -249,7 +240,7 @@ def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
         by_spec.setdefault((e.model, e.spec.path), []).append(e.installed)
     return [DeclaredFile(m.name, m.package, s.path, m.shipped, s.sha256,
                          tuple(sorted(set(by_spec.get((m.name, s.path), ())))), m.format,
-                         m.license, matches.get(s.path) or (s.path,))
+                         m.license, matches.get(s.path) or (s.path,), m.copyright)
             for m in declaration.models if m.package == package for s in m.files]
 
 

@@ -48,6 +48,8 @@ class DeclaredFile:
     license: str | None = None
     #: Source-tree paths, as debian/copyright must cover them (empty when unknown).
     source_paths: tuple[str, ...] = ()
+    #: The model's declared copyright holders.
+    holders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from dh_aimodel.core.errors import PackagingError, Pos
+from dh_aimodel.core.errors import PackagingError, Pos, Problem
 
 if TYPE_CHECKING:
     from debian.copyright import Copyright, FilesParagraph
@@ -176,8 +176,9 @@ def _fix(f: ModelFile) -> str:
 
 
 def coverage_problems(copyright: "Copyright", files: Iterable[ModelFile],
-                      display: str = "debian/copyright") -> list[str]:
-    """One message (with the fix) per model file the copyright file does not cover.
+                      display: str = "debian/copyright") -> list[Problem]:
+    """One problem (with the fix and the lint tag) per model file the copyright file
+    does not cover: the one rule that dh_aimodel and ``aimodel lint`` both apply.
 
     A file is covered by the last Files stanza that matches it; that stanza's
     License must agree with the declared licence, and its Copyright must name
@@ -187,8 +188,9 @@ def coverage_problems(copyright: "Copyright", files: Iterable[ModelFile],
     for f in sorted(files, key=lambda f: f.path):
         stanza = copyright.find_files_paragraph(f.path)
         if stanza is None:
-            problems.append(f"{display} has no Files stanza that covers {f.path} "
-                            f"(model {f.model}); {_fix(f)}")
+            problems.append(Problem(f"{display} has no Files stanza that covers {f.path} "
+                                    f"(model {f.model})", tag="aimodel-copyright-missing-stanza",
+                                    fix=_fix(f), context=f"[{f.path}]"))
             continue
         label = _stanza_label(stanza)
         own = f.path in stanza.files
@@ -197,15 +199,19 @@ def coverage_problems(copyright: "Copyright", files: Iterable[ModelFile],
             fix = (f"set \"License: {f.license}\" in that stanza, or correct the licence "
                    "in debian/aimodel.yaml" if own else _fix(f))
             found = f"License {license_}" if license_ else "no License"
-            problems.append(f"{display}: {f.path} (model {f.model}) is covered by the stanza "
-                            f"\"{label}\" with {found}, but debian/aimodel.yaml declares "
-                            f"{f.license}; {fix}")
+            problems.append(Problem(
+                f"{display}: {f.path} (model {f.model}) is covered by the stanza \"{label}\" "
+                f"with {found}, but debian/aimodel.yaml declares {f.license}",
+                tag="aimodel-copyright-licence-mismatch", fix=fix,
+                context=f"{license_ or '(none)'} != {f.license} [{f.path}]"))
         missing = _names_holders(stanza.copyright or "", f.copyright)
         if missing:
             fix = (f"add {'; '.join(missing)} to its Copyright field" if own else _fix(f))
-            problems.append(f"{display}: {f.path} (model {f.model}) is covered by the stanza "
-                            f"\"{label}\", whose Copyright does not name "
-                            f"{'; '.join(missing)}; {fix}")
+            problems.append(Problem(
+                f"{display}: {f.path} (model {f.model}) is covered by the stanza \"{label}\", "
+                f"whose Copyright does not name {'; '.join(missing)}",
+                tag="aimodel-copyright-holder-missing", fix=fix,
+                context=f"{'; '.join(missing)} [{f.path}]"))
     return problems
 
 
@@ -217,10 +223,12 @@ def explains_non_main(copyright: "Copyright") -> bool:
 
 
 def disclaimer_problem(copyright: "Copyright", area: str, why: str,
-                       display: str = "debian/copyright") -> str | None:
+                       display: str = "debian/copyright") -> Problem | None:
     """Outside main, the header must say why (Policy 12.5) and name the ML-Policy."""
     if area not in ("contrib", "non-free") or explains_non_main(copyright):
         return None
-    return (f"{display} does not say why the package is in {area} and not in main; add a "
-            f"header field \"Disclaimer:\" stating that the package is not part of the "
-            f"Debian distribution and why under the {ML_POLICY} ({why})")
+    return Problem(f"{display} does not say why the package is in {area} and not in main",
+                   tag="aimodel-missing-ml-policy-disclaimer",
+                   fix=f"add a header field \"Disclaimer:\" stating that the package is not "
+                       f"part of the Debian distribution and why under the {ML_POLICY} ({why})",
+                   context=f"{area} [{display}]")

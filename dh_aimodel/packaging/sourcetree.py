@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dh_aimodel import DECLARATION
 from dh_aimodel.core.declaration import Declaration
 from dh_aimodel.core.errors import DeclarationError, Pos, UsageError
 from dh_aimodel.core.facts import PackagingFacts
 
-DECLARATION = Path("debian/aimodel.yaml")
 CONTROL = Path("debian/control")
 
 

@@ -16,11 +16,12 @@ from conftest import require_tools
 from dh_aimodel.core import buildcheck
 from dh_aimodel.core.buildcheck import InstalledFile
 from dh_aimodel.core.classification import classify
+from dh_aimodel.core.errors import Pos, Problem
 from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
 from dh_aimodel.core.policies import get
 from dh_aimodel.dh import command as dh
 from dh_aimodel.manifest.loader import load_text
-from dh_aimodel.packaging import substvars
+from dh_aimodel.packaging import provenance, substvars
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
@@ -50,6 +51,10 @@ def files(*paths: str, model_files: tuple[str, ...] = ()) -> list[InstalledFile]
                           "gguf" if p.endswith(".gguf") else None) for p in paths]
 
 
+AT_5_13 = Pos("debian/aimodel.yaml", 5, 13)
+INSTALL = "install it (debian/pkg.install)"
+
+
 def plan(decl, installed, matches=None, package="pkg"):
     return buildcheck.plan(decl, package, f"debian/{package}", installed, matches or {})
 
@@ -76,10 +81,14 @@ def test_declared_sha256_wins_over_the_source_file():
     assert p.paths_to_hash() == (("installed", "usr/share/pkg/m.gguf"),)
     verified, problems = buildcheck.verify(p, {"usr/share/pkg/m.gguf": SHA_B}, {})
     assert verified == []
-    assert problems == [
-        f"pkg: debian/pkg/usr/share/pkg/m.gguf has sha256 {SHA_B}, but "
-        f"debian/aimodel.yaml:5:13 declares {SHA_A} for models/m.gguf (model m); install the "
-        "declared file, or update its sha256 if the model was changed on purpose"]
+    assert problems == [Problem(
+        f"debian/pkg/usr/share/pkg/m.gguf has sha256 {SHA_B}, but models/m.gguf (model m) is "
+        f"declared with {SHA_A}", AT_5_13, "pkg", "aimodel-checksum-mismatch",
+        "install the declared file, or update its sha256 if the model was changed on purpose")]
+    assert str(problems[0]) == (
+        f"pkg: debian/aimodel.yaml:5:13: debian/pkg/usr/share/pkg/m.gguf has sha256 {SHA_B}, "
+        f"but models/m.gguf (model m) is declared with {SHA_A}; install the declared file, or "
+        "update its sha256 if the model was changed on purpose [aimodel-checksum-mismatch]")
 
 
 def test_content_differs_from_the_source_file():
@@ -87,20 +96,21 @@ def test_content_differs_from_the_source_file():
     p = plan(decl, files("usr/share/pkg/m.gguf"), {"models/m.gguf": ("models/m.gguf",)})
     _, problems = buildcheck.verify(p, {"usr/share/pkg/m.gguf": SHA_B},
                                     {"models/m.gguf": SHA_A})
-    assert problems == [
-        f"pkg: debian/pkg/usr/share/pkg/m.gguf has sha256 {SHA_B}, which differs from the "
-        f"declared source file models/m.gguf (sha256 {SHA_A}, model m); install the declared "
-        "file unchanged, or declare the installed one"]
+    assert problems == [Problem(
+        f"debian/pkg/usr/share/pkg/m.gguf has sha256 {SHA_B}, which differs from the "
+        f"declared source file models/m.gguf (sha256 {SHA_A}, model m)", AT_5_13, "pkg",
+        "aimodel-checksum-mismatch",
+        "install the declared file unchanged, or declare the installed one")]
 
 
 def test_no_source_file_and_no_sha256():
     decl = declaration(model())
     p = plan(decl, files("usr/share/pkg/m.gguf"), {"models/m.gguf": ()})
     _, problems = buildcheck.verify(p, {"usr/share/pkg/m.gguf": SHA_B}, {})
-    assert problems == [
-        "pkg: debian/pkg/usr/share/pkg/m.gguf is declared by models/m.gguf (model m), but "
-        "no file of that name is in the source tree to compare it with; add its sha256 at "
-        "debian/aimodel.yaml:5:13"]
+    assert problems == [Problem(
+        "debian/pkg/usr/share/pkg/m.gguf is declared by models/m.gguf (model m), but "
+        "no file of that name is in the source tree to compare it with", AT_5_13, "pkg",
+        "aimodel-checksum-not-declared", "add its sha256 there")]
 
 
 def test_unreadable_installed_file():
@@ -109,27 +119,29 @@ def test_unreadable_installed_file():
     error = PermissionError(13, "Permission denied", "x")
     _, problems = buildcheck.verify(p, {"usr/share/pkg/m.gguf": error},
                                     {"models/m.gguf": SHA_A})
-    assert problems == ["pkg: cannot read debian/pkg/usr/share/pkg/m.gguf: Permission "
-                        "denied; dh_aimodel must read every model file it checks"]
+    assert [str(p) for p in problems] == [
+        "pkg: cannot read debian/pkg/usr/share/pkg/m.gguf: Permission denied; dh_aimodel must "
+        "read every model file it checks"]
 
 
 def test_declared_but_not_installed():
     decl = declaration(model())
     p = plan(decl, files("usr/share/doc/pkg/copyright"), {"models/m.gguf": ("models/m.gguf",)})
-    assert p.problems == (
-        "pkg: models/m.gguf (model m) is declared in debian/aimodel.yaml:5:13 but not "
-        "installed in debian/pkg/; install it (debian/pkg.install), or set 'package:' to "
-        "the package that ships it",)
+    assert p.problems == (Problem(
+        "models/m.gguf (model m) is declared but not installed in debian/pkg/", AT_5_13, "pkg",
+        "aimodel-declared-file-missing",
+        f"{INSTALL}, or set 'package:' to the package that ships it"),)
 
 
 def test_undeclared_model_file_is_an_error():
     decl = declaration(model())
     p = plan(decl, files("usr/share/pkg/m.gguf", "usr/share/pkg/extra.gguf",
                          "usr/share/pkg/readme.txt"), {"models/m.gguf": ("models/m.gguf",)})
-    assert p.problems == (
-        "pkg: debian/pkg/usr/share/pkg/extra.gguf is a model file (gguf) that "
-        "debian/aimodel.yaml does not declare for pkg; declare it in the files of a model "
-        "with 'package: pkg' and 'delivery: shipped', or do not install it",)
+    assert p.problems == (Problem(
+        "debian/pkg/usr/share/pkg/extra.gguf is a model file (gguf) that debian/aimodel.yaml "
+        "does not declare for pkg", None, "pkg", "aimodel-undeclared-model-file",
+        "declare it in the files of a model with 'package: pkg' and 'delivery: shipped', or "
+        "do not install it"),)
 
 
 def test_model_file_of_unknown_format_by_extension_only():
@@ -137,10 +149,9 @@ def test_model_file_of_unknown_format_by_extension_only():
     p = plan(decl, [InstalledFile("usr/share/pkg/m.gguf", True, "gguf"),
                     InstalledFile("usr/share/pkg/w.safetensors", True, None)],
              {"models/m.gguf": ("models/m.gguf",)})
-    assert p.problems == (
-        "pkg: debian/pkg/usr/share/pkg/w.safetensors is a model file that debian/aimodel.yaml "
-        "does not declare for pkg; declare it in the files of a model with 'package: pkg' "
-        "and 'delivery: shipped', or do not install it",)
+    assert [p.message for p in p.problems] == [
+        "debian/pkg/usr/share/pkg/w.safetensors is a model file that debian/aimodel.yaml "
+        "does not declare for pkg"]
 
 
 def test_undeclared_hint_names_the_other_package():
@@ -148,7 +159,7 @@ def test_undeclared_hint_names_the_other_package():
     p = plan(decl, files("usr/share/pkg/m.gguf", "usr/share/pkg/n.gguf"),
              {"models/m.gguf": ("models/m.gguf",)})
     assert len(p.problems) == 1
-    assert "(model n declares it, for package other)" in p.problems[0]
+    assert p.problems[0].message.endswith("(model n declares it, for package other)")
 
 
 def test_undeclared_hint_names_a_downloaded_model():
@@ -156,7 +167,7 @@ def test_undeclared_hint_names_a_downloaded_model():
     p = plan(decl, files("usr/share/pkg/m.gguf", "usr/share/pkg/n.gguf"),
              {"models/m.gguf": ("models/m.gguf",)})
     assert len(p.problems) == 1
-    assert "(model n declares it with delivery: downloaded)" in p.problems[0]
+    assert p.problems[0].message.endswith("(model n declares it with delivery: downloaded)")
 
 
 def test_downloaded_models_need_not_be_installed():
@@ -182,16 +193,17 @@ def test_glob_with_a_file_not_installed():
     decl = declaration(model(files="['models/*.gguf']"))
     p = plan(decl, files("usr/share/pkg/a.gguf"),
              {"models/*.gguf": ("models/a.gguf", "models/b.gguf")})
-    assert p.problems == (
-        "pkg: models/b.gguf (model m, matched by models/*.gguf) is not installed in "
-        "debian/pkg/; install it (debian/pkg.install), or narrow the glob",)
+    assert p.problems == (Problem(
+        "models/b.gguf (model m, matched by models/*.gguf) is not installed in debian/pkg/",
+        AT_5_13, "pkg", "aimodel-declared-file-missing", f"{INSTALL}, or narrow the glob"),)
 
 
 def test_glob_matching_nothing():
     decl = declaration(model(files="['models/*.gguf']"))
     assert plan(decl, files("usr/share/doc/pkg/copyright"), {"models/*.gguf": ()}).problems == (
-        "pkg: models/*.gguf (model m, debian/aimodel.yaml:5:13) matches no file in the source "
-        "tree nor in debian/pkg/; correct the path, or remove it from the declaration",)
+        Problem("models/*.gguf (model m) matches no file in the source tree nor in debian/pkg/",
+                AT_5_13, "pkg", "aimodel-declared-file-missing",
+                "correct the path, or remove it from the declaration"),)
 
 
 def test_same_file_name_in_two_models_is_resolved_by_content():
@@ -215,10 +227,26 @@ def test_same_file_name_installed_once_for_two_models():
     verified, problems = buildcheck.verify(p, {"usr/share/pkg/config.json": SHA_A},
                                            {"a/config.json": SHA_A, "b/config.json": SHA_B})
     assert [v.model for v in verified] == ["a"]
-    assert problems == [
-        "pkg: b/config.json (model b) is declared in debian/aimodel.yaml:13:13 but not "
-        "installed in debian/pkg/ (the installed files of that name belong to other "
-        "models); install it (debian/pkg.install)"]
+    assert problems == [Problem(
+        "b/config.json (model b) is declared but not installed in debian/pkg/ (the installed "
+        "files of that name belong to other models)", Pos("debian/aimodel.yaml", 13, 13), "pkg",
+        "aimodel-declared-file-missing", INSTALL)]
+
+
+def test_a_failed_build_names_a_tag_that_aimodel_lint_explains(capsys):
+    """Each tag a build-time problem carries is in lint's catalogue: --explain works."""
+    from dh_aimodel.cli import main
+
+    decl = declaration(model(extra="distributable: false\n"))
+    by_package, _ = verdicts(decl)
+    problems = [*plan(decl, files("usr/share/pkg/x.gguf"), {"models/m.gguf": ()}).problems,
+                *buildcheck.section_problems(by_package["pkg"])]
+    tags = {p.tag for p in problems}
+    assert tags == {"aimodel-declared-file-missing", "aimodel-undeclared-model-file",
+                    "aimodel-model-not-redistributable"}
+    for tag in sorted(tags):
+        assert main(["lint", "--explain", tag]) == 0
+        assert f"N:   {tag}" in capsys.readouterr().out
 
 
 def test_copyright_paths_are_source_paths_with_globs_expanded():
@@ -238,10 +266,10 @@ def verdicts(decl, facts=FACTS):
 
 def test_section_mismatch_names_package_area_reasons_and_fix():
     by_package, _ = verdicts(declaration(model(training="")))
-    assert buildcheck.section_problems(by_package["pkg"]) == [
-        "pkg: Section is science in debian/control, but its models make it non-free/science "
+    assert buildcheck.section_problems(by_package["pkg"]) == [Problem(
+        "Section is science in debian/control, but its models make it non-free/science "
         "(m is toxic-candy: no training dataset is declared; no training software is "
-        "declared); set Section: non-free/science"]
+        "declared)", None, "pkg", "aimodel-section-mismatch", "set Section: non-free/science")]
 
 
 def test_section_as_recommended():
@@ -256,7 +284,7 @@ def test_free_model_in_non_free_section_is_a_mismatch_too():
     facts = PackagingFacts("src", "non-free/science",
                            (BinaryPackage("pkg", "non-free/science"),))
     by_package, _ = verdicts(declaration(model(), facts), facts)
-    assert buildcheck.section_problems(by_package["pkg"])[0].endswith("set Section: science")
+    assert buildcheck.section_problems(by_package["pkg"])[0].fix == "set Section: science"
 
 
 def test_runtime_download_is_contrib():
@@ -264,26 +292,27 @@ def test_runtime_download_is_contrib():
     by_package, _ = verdicts(declaration(model(files="[m.gguf]",
                                                extra="delivery: downloaded\n"), facts), facts)
     problem = buildcheck.section_problems(by_package["pkg"])[0]
-    assert problem.startswith("pkg: Section is utils in debian/control, but its models make "
-                              "it contrib/utils (downloads model m at run time")
+    assert problem.message.startswith("Section is utils in debian/control, but its models "
+                                      "make it contrib/utils (downloads model m at run time")
 
 
 def test_undistributable_model_cannot_ship():
     by_package, _ = verdicts(declaration(model(extra="distributable: false\n")))
-    assert buildcheck.section_problems(by_package["pkg"]) == [
-        "pkg: ships m, which may not be redistributed at all (m is undistributable: the "
+    assert buildcheck.section_problems(by_package["pkg"]) == [Problem(
+        "ships m, which may not be redistributed at all (m is undistributable: the "
         "declaration says the weights may not be redistributed (distributable: false)); no "
-        "archive area can carry it: do not ship it, or correct the licence or "
-        "'distributable' in debian/aimodel.yaml"]
+        "archive area can carry it", None, "pkg", "aimodel-model-not-redistributable",
+        "do not ship it, or correct the licence or 'distributable' in debian/aimodel.yaml")]
 
 
 def test_source_section_reported_once_when_the_binary_inherits_it():
     facts = PackagingFacts("src", "science", (BinaryPackage("pkg", "science"),))
     by_package, c = verdicts(declaration(model(training=""), facts), facts)
     assert buildcheck.source_section_problem(c.source, by_package.values()) == []
-    assert buildcheck.source_section_problem(c.source) == [
+    assert [str(p) for p in buildcheck.source_section_problem(c.source)] == [
         "source src: Section is science in the source paragraph of debian/control, but its "
-        "binary packages make it non-free/science; set Section: non-free/science there"]
+        "binary packages make it non-free/science; set Section: non-free/science there "
+        "[aimodel-section-mismatch]"]
 
 
 # -- Lintian overrides, substvars ------------------------------------------------------
@@ -399,9 +428,10 @@ def test_all_problems_of_a_run_are_reported_together(staged_example, listpackage
     before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
     assert dh.main([]) == 1
     errors = capsys.readouterr().err.splitlines()
-    assert [e.split(": ")[3].split(" ")[0] for e in errors] == [
-        "Section", "debian/tiny-lm-data/usr/share/tiny-lm/extra.gguf",
-        "debian/tiny-lm-data/usr/share/tiny-lm/tiny-lm.gguf"]
+    assert [e.rsplit(" [", 1)[1] for e in errors] == [
+        "aimodel-section-mismatch]", "aimodel-undeclared-model-file]",
+        "aimodel-checksum-mismatch]"]
+    assert "debian/tiny-lm-data/usr/share/tiny-lm/extra.gguf is a model file" in errors[1]
     assert all(e.startswith("dh_aimodel: error: tiny-lm-data: ") for e in errors)
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
 
@@ -498,10 +528,10 @@ def test_overrides_from_the_data_are_appended_after_dh_lintian(staged_example, l
 
 
 def test_free_text_becomes_deb822_continuation_lines():
-    assert dh._split("First paragraph, with examples/make-models.py in it.\n\nSecond.",
+    assert provenance._split("First paragraph, with examples/make-models.py in it.\n\nSecond.",
                      width=30) == ["First paragraph, with", "examples/make-models.py in it.",
                                    ".", "Second."]
-    assert dh._split(None) == []
+    assert provenance._split(None) == []
 
 
 def test_downloaded_model_lists_what_the_downloader_fetches(staged_example, listpackages):

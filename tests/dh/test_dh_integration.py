@@ -160,18 +160,18 @@ VARIANTS = {
     "section": ("toxic-candy", _section,
                 "dh_aimodel: error: tiny-lm-data: Section is science in debian/control, but "
                 "its models make it non-free/science (tiny-lm is toxic-candy: ",
-                "; set Section: non-free/science"),
+                "; set Section: non-free/science [aimodel-section-mismatch]"),
     "undeclared-model": ("free-model", _undeclared,
                          "dh_aimodel: error: iris-classifier-data: debian/iris-classifier-data/"
                          "usr/share/iris-classifier/extra.gguf is a model file (gguf) that "
                          "debian/aimodel.yaml does not declare for iris-classifier-data; ",
                          "declare it in the files of a model with 'package: "
-                         "iris-classifier-data' and 'delivery: shipped', or do not install it"),
+                         "iris-classifier-data' and 'delivery: shipped', or do not install it "
+                         "[aimodel-undeclared-model-file]"),
     "checksum": ("free-model", _checksum,
-                 "dh_aimodel: error: iris-classifier-data: debian/iris-classifier-data/usr/"
-                 "share/iris-classifier/iris-classifier.safetensors has sha256 ",
-                 "; install the declared file, or update its sha256 if the model was changed "
-                 "on purpose"),
+                 "dh_aimodel: error: iris-classifier-data: debian/aimodel.yaml:",
+                 ": debian/iris-classifier-data/usr/share/iris-classifier/iris-classifier."
+                 "safetensors has sha256 "),
     "copyright": ("toxic-candy", _no_copyright_stanza,
                   "dh_aimodel: error: tiny-lm-data: debian/copyright: models/tiny-lm.gguf "
                   "(model tiny-lm) is covered by the stanza \"Files: *\", whose Copyright "

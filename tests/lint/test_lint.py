@@ -139,6 +139,13 @@ def _licence_disagrees(p: Path):
     return p, {}
 
 
+def _holder_missing(p: Path):
+    data = safetensors()
+    tree(p, {"models/m.safetensors": data}, model_yaml(digest=sha(data)),
+         copyright=COPYRIGHT.format(header="", licence="MIT").replace("2026 Demo Lab", "Other"))
+    return p, {}
+
+
 def _no_disclaimer(p: Path):
     data = safetensors()
     tree(p, {"models/m.safetensors": data},
@@ -184,6 +191,14 @@ def _spans(p: Path):
     return p, {}
 
 
+def _not_redistributable(p: Path):
+    data = safetensors()
+    tree(p, {"models/m.safetensors": data},
+         model_yaml(digest=sha(data)).replace("delivery:", "distributable: false\n  delivery:"),
+         section="non-free/science", copyright=COPYRIGHT.format(header=DISCLAIMER, licence="MIT"))
+    return p, {}
+
+
 def _malformed(p: Path):
     data = safetensors()[:-4]  # tensor data cut short
     tree(p, {"models/m.safetensors": data}, model_yaml(digest=sha(data)))
@@ -215,10 +230,12 @@ CASES = {
     "aimodel-weights-licence-unknown": (_licence_unknown, "m: LicenseRef-mystery"),
     "aimodel-non-free-model-in-main": (_non_free_in_main, "m"),
     "aimodel-toxic-candy-model-in-main": (_toxic_in_main, "m"),
+    "aimodel-model-not-redistributable": (_not_redistributable, "m"),
     "aimodel-section-mismatch": (_non_free_in_main, "science -> non-free/science"),
     "aimodel-runtime-download-in-main": (_runtime_download, "m"),
     "aimodel-copyright-missing-stanza": (_no_stanza, "[models/m.safetensors]"),
     "aimodel-copyright-licence-mismatch": (_licence_disagrees, "GPL-2+ != MIT [models/m.safetensors]"),
+    "aimodel-copyright-holder-missing": (_holder_missing, "2026 Demo Lab [models/m.safetensors]"),
     "aimodel-missing-ml-policy-disclaimer": (_no_disclaimer, "non-free [debian/copyright]"),
     "aimodel-embedded-licence-mismatch": (_embedded, "apache-2.0 != MIT [models/m.safetensors]"),
     "aimodel-format-mismatch": (_format, "safetensors != gguf [models/m.safetensors]"),

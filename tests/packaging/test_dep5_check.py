@@ -43,6 +43,11 @@ def test_covered_by_its_own_stanza():
     assert dep5.coverage_problems(c, [gguf()]) == []
 
 
+def texts(problems):
+    """The lines a user reads: message; fix [tag]."""
+    return [str(p) for p in problems]
+
+
 def test_last_matching_stanza_wins():
     c = copyright(BASE, """
         Files: models/*
@@ -53,11 +58,11 @@ def test_last_matching_stanza_wins():
         Copyright: 2026 Tiny LM Project
         License: CC-BY-NC-4.0
         """)
-    assert dep5.coverage_problems(c, [gguf()]) == [
+    assert texts(dep5.coverage_problems(c, [gguf()])) == [
         'debian/copyright: models/tiny-lm.gguf (model tiny-lm) is covered by the stanza '
         '"Files: models/tiny-lm.gguf" with License CC-BY-NC-4.0, but debian/aimodel.yaml '
         'declares Apache-2.0; set "License: Apache-2.0" in that stanza, or correct the '
-        'licence in debian/aimodel.yaml']
+        'licence in debian/aimodel.yaml [aimodel-copyright-licence-mismatch]']
     assert dep5.coverage_problems(c, [gguf("CC-BY-NC-4.0")]) == []
 
 
@@ -69,7 +74,7 @@ def test_an_earlier_matching_stanza_does_not_count():
         License: MIT
         """)
     problems = dep5.coverage_problems(c, [gguf()])
-    assert len(problems) == 1 and '"Files: *.gguf" with License MIT' in problems[0]
+    assert len(problems) == 1 and '"Files: *.gguf" with License MIT' in problems[0].message
 
 
 def test_no_stanza_at_all():
@@ -78,19 +83,19 @@ def test_no_stanza_at_all():
         Copyright: 2026 someone
         License: MIT
         """)
-    assert dep5.coverage_problems(c, [gguf()]) == [
+    assert texts(dep5.coverage_problems(c, [gguf()])) == [
         'debian/copyright has no Files stanza that covers models/tiny-lm.gguf (model '
         'tiny-lm); add a stanza "Files: models/tiny-lm.gguf" with "Copyright: 2026 Tiny LM '
-        'Project" and "License: Apache-2.0" after the others (aimodel copyright writes it)']
+        'Project" and "License: Apache-2.0" after the others (aimodel copyright writes it) [aimodel-copyright-missing-stanza]']
 
 
 def test_catch_all_stanza_with_other_holders_does_not_cover_a_model():
     c = copyright(BASE.replace("MIT", "Apache-2.0"))
-    assert dep5.coverage_problems(c, [gguf()]) == [
+    assert texts(dep5.coverage_problems(c, [gguf()])) == [
         'debian/copyright: models/tiny-lm.gguf (model tiny-lm) is covered by the stanza '
         '"Files: *", whose Copyright does not name 2026 Tiny LM Project; add a stanza '
         '"Files: models/tiny-lm.gguf" with "Copyright: 2026 Tiny LM Project" and '
-        '"License: Apache-2.0" after the others (aimodel copyright writes it)']
+        '"License: Apache-2.0" after the others (aimodel copyright writes it) [aimodel-copyright-holder-missing]']
 
 
 def test_catch_all_stanza_naming_the_holders_covers_a_model():
@@ -106,11 +111,11 @@ def test_holders_are_compared_without_years():
         License: Apache-2.0
         """)
     assert dep5.coverage_problems(c, [gguf(holders=("2019 Tiny LM Project", "Other Lab"))]) == []
-    assert dep5.coverage_problems(c, [gguf(holders=("2019 Someone Else",))]) == [
+    assert texts(dep5.coverage_problems(c, [gguf(holders=("2019 Someone Else",))])) == [
         'debian/copyright: models/tiny-lm.gguf (model tiny-lm) is covered by the stanza '
         '"Files: models/*", whose Copyright does not name 2019 Someone Else; add a stanza '
         '"Files: models/tiny-lm.gguf" with "Copyright: 2019 Someone Else" and "License: '
-        'Apache-2.0" after the others (aimodel copyright writes it)']
+        'Apache-2.0" after the others (aimodel copyright writes it) [aimodel-copyright-holder-missing]']
 
 
 def test_own_stanza_missing_a_holder_says_to_add_it_there():
@@ -119,10 +124,10 @@ def test_own_stanza_missing_a_holder_says_to_add_it_there():
         Copyright: 2026 Tiny LM Project
         License: Apache-2.0
         """)
-    assert dep5.coverage_problems(c, [gguf(holders=("2026 Tiny LM Project", "2025 Lab"))]) == [
+    assert texts(dep5.coverage_problems(c, [gguf(holders=("2026 Tiny LM Project", "2025 Lab"))])) == [
         'debian/copyright: models/tiny-lm.gguf (model tiny-lm) is covered by the stanza '
         '"Files: models/tiny-lm.gguf", whose Copyright does not name 2025 Lab; add 2025 Lab '
-        'to its Copyright field']
+        'to its Copyright field [aimodel-copyright-holder-missing]']
 
 
 def test_stanza_without_license():
@@ -130,11 +135,11 @@ def test_stanza_without_license():
         Files: models/tiny-lm.gguf
         Copyright: 2026 Tiny LM Project
         """)
-    assert dep5.coverage_problems(c, [gguf()]) == [
+    assert texts(dep5.coverage_problems(c, [gguf()])) == [
         'debian/copyright: models/tiny-lm.gguf (model tiny-lm) is covered by the stanza '
         '"Files: models/tiny-lm.gguf" with no License, but debian/aimodel.yaml declares '
         'Apache-2.0; set "License: Apache-2.0" in that stanza, or correct the licence in '
-        'debian/aimodel.yaml']
+        'debian/aimodel.yaml [aimodel-copyright-licence-mismatch]']
 
 
 @pytest.mark.parametrize("dep5_name, spdx", [
@@ -175,10 +180,11 @@ NON_MAIN_REASON = "tiny-lm is toxic-candy: training data is not available"
 @pytest.mark.parametrize("area", ["non-free", "contrib"])
 def test_missing_disclaimer_outside_main(area):
     c = copyright(BASE)
-    assert dep5.disclaimer_problem(c, area, NON_MAIN_REASON) == (
+    assert str(dep5.disclaimer_problem(c, area, NON_MAIN_REASON)) == (
         f"debian/copyright does not say why the package is in {area} and not in main; add a "
         "header field \"Disclaimer:\" stating that the package is not part of the Debian "
-        f"distribution and why under the ML-Policy ({NON_MAIN_REASON})")
+        f"distribution and why under the ML-Policy ({NON_MAIN_REASON}) "
+        "[aimodel-missing-ml-policy-disclaimer]")
 
 
 def test_disclaimer_must_name_the_ml_policy():
