@@ -118,9 +118,8 @@ def plan(declaration: Declaration, package: str, build_dir: str,
     covered: set[str] = set()
     for model in shipped_models(declaration, package):
         for spec in model.files:
-            name = _name_pattern(spec)
-            candidates = [f for f in files if fnmatchcase(f.name, name)]
             sources = source_matches.get(spec.path, ())
+            candidates = _candidates(spec, files, sources)
             covered.update(f.path for f in candidates)
             if spec.is_glob:
                 problems += _glob_gaps(package, build_dir, model, spec, candidates, sources)
@@ -135,6 +134,28 @@ def plan(declaration: Declaration, package: str, build_dir: str,
                 expected.append(Expected(model.name, spec, f.path, spec.sha256, same_name))
     problems += _undeclared(declaration, package, build_dir, files, covered)
     return Plan(package, build_dir, tuple(expected), tuple(problems))
+
+
+def _candidates(spec: FileSpec, files: list[InstalledFile],
+                sources: tuple[str, ...]) -> list[InstalledFile]:
+    """The installed files a spec may stand for, matched by name.
+
+    A glob is scoped to the model's own files: when it names files of the
+    source tree, only installed files of those names count, so
+    ``model/en-us/*`` does not claim the package's ``changelog.Debian.gz`` or
+    ``copyright``; the package's documentation directory never holds a
+    model's files (dh_installdocs puts them there, and README.aimodel too).
+    """
+    pattern = _name_pattern(spec)
+    if not spec.is_glob:
+        return [f for f in files if fnmatchcase(f.name, pattern)]
+    names = {PurePosixPath(s).name for s in sources}
+    return [f for f in files if fnmatchcase(f.name, pattern) and not f.path.startswith(_DOC)
+            and (not names or f.name in names)]
+
+
+#: Where dh_installdocs and dh_installchangelogs put a package's documents.
+_DOC = "usr/share/doc/"
 
 
 def _glob_gaps(package: str, build_dir: str, model: Model, spec: FileSpec,

@@ -28,6 +28,7 @@ expression is parsed once.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, Mapping, Union
@@ -384,6 +385,49 @@ def _syntax_message(exc: Exception, expression: str) -> str:
     return f"'{expression}' is not a licence expression"
 
 
+#: DEP-5 short names (copyright-format 1.0, "License short name") that are not
+#: SPDX ids, in SPDX terms.  The GNU families are handled by :data:`_GNU`.
+DEP5_NAMES: Mapping[str, str] = MappingProxyType({
+    "expat": "MIT",
+    "artistic": "Artistic-1.0",
+    "perl": "Artistic-1.0-Perl OR GPL-1.0-or-later",
+    "public-domain": "LicenseRef-public-domain",
+    "zope": "ZPL-2.1",
+    "python": "Python-2.0",
+})
+_GNU = re.compile(r"(?i)^(A?L?GPL|GFDL)-(\d+)(?:\.(\d+))?(\+)?$")
+_DEP5_WITH = re.compile(r"(?i)\s+with\s+(\S+)\s+exception\b")
+
+
+def from_dep5(expression: str, versions: bool = False) -> str:
+    """A licence as debian/copyright writes it (``GPL-2+ or Expat``), in SPDX terms.
+
+    Maintainers write the same short names in debian/aimodel.yaml as in
+    debian/copyright, so both spellings name one licence.  ``GPL-2+`` becomes
+    ``GPL-2.0-or-later`` and ``GPL-3`` ``GPL-3.0-only``; with ``versions``
+    the deprecated SPDX forms ``GPL-2.0+``/``GPL-2.0`` are rewritten too
+    (otherwise they are left for the parser to report as deprecated).
+
+    >>> from_dep5("GPL-2+ or Expat")
+    'GPL-2.0-or-later or MIT'
+    """
+    text = _DEP5_WITH.sub(lambda m: f" WITH {m.group(1)}-exception", expression.strip())
+    out = []
+    for token in re.split(r"(\s+|[(),])", text):
+        lower = token.lower()
+        gnu = _GNU.match(token)
+        if gnu and (versions or gnu.group(3) is None):
+            family, major, minor, plus = gnu.groups()
+            token = (f"{family.upper()}-{major}.{minor or 0}-"
+                     f"{'or-later' if plus else 'only'}")
+        elif lower in DEP5_NAMES:
+            token = f"({DEP5_NAMES[lower]})" if " " in DEP5_NAMES[lower] else DEP5_NAMES[lower]
+        elif lower == ",":
+            token = " "
+        out.append(token)
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(expression: str) -> _Parsed:
     """Parse one expression (cached: declarations repeat the same few)."""
@@ -393,7 +437,7 @@ def _parse(expression: str) -> _Parsed:
     if not isinstance(expression, str) or not expression.strip():
         raise LicenseSyntaxError("the licence expression is empty")
     try:
-        tree = parser().parse(expression, simple=True, strict=False)
+        tree = parser().parse(from_dep5(expression), simple=True, strict=False)
     except (ExpressionError, ParseError) as exc:
         raise LicenseSyntaxError(_syntax_message(exc, expression)) from exc
     except (AssertionError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:

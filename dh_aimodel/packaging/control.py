@@ -7,9 +7,10 @@ Never parsed by hand: deb822 handles folding, comments and field case, and
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from dh_aimodel.core.errors import PackagingError, Pos
 from dh_aimodel.core.facts import REQUIRING_FIELDS, BinaryPackage, PackagingFacts
@@ -25,6 +26,41 @@ def _quiet_substvars() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
+
+
+_SUBSTVAR = re.compile(r"\$\{([^}]*)\}")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def _substvars(path: Path) -> dict[str, str]:
+    """debian/<pkg>.substvars as far as the build has written it (python-debian)."""
+    from debian.substvars import Substvars
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    substvars = Substvars()
+    substvars.read_substvars(text.splitlines())
+    return {name: substvars[name] for name in substvars}
+
+
+def relation_text(value: str, substvars: Mapping[str, str]) -> str:
+    """A relation field with its substvars handled as dpkg-gencontrol would, for reading.
+
+    A variable the build already knows (``${python3:Depends}``, and
+    ``${shlibs:Depends}`` once dh_shlibdeps ran) is expanded, as dpkg does,
+    repeatedly; one in a version constraint (``(= ${binary:Version})``) only
+    gives the version, which does not decide an area, so it becomes ``0`` and
+    the relation parses; any other is not known yet and is dropped.
+    """
+    for _ in range(8):  # dpkg-gencontrol's expansion is recursive, bounded
+        expanded = _SUBSTVAR.sub(lambda m: substvars.get(m.group(1), m.group(0)), value)
+        if expanded == value:
+            break
+        value = expanded
+    value = _PARENTHESES.sub(lambda m: _SUBSTVAR.sub("0", m.group(0)), value)
+    return _SUBSTVAR.sub("", value)
 
 
 def read_control(path: Path, display: str | None = None) -> PackagingFacts:
@@ -50,13 +86,16 @@ def read_control(path: Path, display: str | None = None) -> PackagingFacts:
         if "Package" not in para:
             continue
         relations: list[tuple[str, str]] = []
+        known = _substvars(path.parent / f"{para['Package']}.substvars")
         for field in REQUIRING_FIELDS:
-            if not para.get(field, "").strip():
+            text = relation_text(para.get(field, ""), known)
+            if not text.strip(" ,\n\t"):
                 continue
             with _quiet_substvars():
-                parsed = PkgRelation.parse_relations(para[field])
+                parsed = PkgRelation.parse_relations(text)
             relations.extend((field, alt["name"]) for alternatives in parsed
-                             for alt in alternatives if not alt["name"].startswith("${"))
+                             for alt in alternatives if alt["name"]
+                             and not alt["name"].startswith("${"))
         packages.append(BinaryPackage(
             name=para["Package"],
             section=para.get("Section") or source_section,

@@ -36,17 +36,6 @@ ML_POLICY = "ML-Policy"
 
 #: DEP-5 short names (copyright-format 1.0, "License short name") whose SPDX
 #: id is spelled differently.  GNU licences are handled by :data:`_GNU`.
-DEP5_TO_SPDX: dict[str, str] = {
-    "expat": "MIT",
-    "artistic": "Artistic-1.0",
-    "perl": "Artistic-1.0-Perl OR GPL-1.0-or-later",
-    "public-domain": "LicenseRef-public-domain",
-    "zope": "ZPL-2.1",
-    "python": "Python-2.0",
-}
-
-_GNU = re.compile(r"(?i)^(A?L?GPL|GFDL)-(\d+)(?:\.(\d+))?(\+)?$")
-_WITH = re.compile(r"(?i)\s+with\s+(\S+)\s+exception\b")
 _YEARS = re.compile(r"^(?:\(c\)|©|copyright)?\s*[\d\s,\-–/]*(?:\(c\)|©)?\s*", re.I)
 
 
@@ -116,25 +105,6 @@ def read_copyright(path: Path, display: str | None = None) -> "Copyright":
     return parse_copyright(text, name)
 
 
-def dep5_to_spdx(expression: str) -> str:
-    """Rewrite a DEP-5 License synopsis (``GPL-2+ or Expat``) in SPDX terms."""
-    text = _WITH.sub(lambda m: f" WITH {m.group(1)}-exception", expression.strip())
-    out = []
-    for token in re.split(r"(\s+|[(),])", text):
-        lower = token.lower()
-        gnu = _GNU.match(token)
-        if gnu:
-            family, major, minor, plus = gnu.groups()
-            token = (f"{family.upper()}-{major}.{minor or 0}-"
-                     f"{'or-later' if plus else 'only'}")
-        elif lower in DEP5_TO_SPDX:
-            token = f"({DEP5_TO_SPDX[lower]})" if " " in DEP5_TO_SPDX[lower] else DEP5_TO_SPDX[lower]
-        elif lower == ",":
-            token = " "
-        out.append(token)
-    return "".join(out)
-
-
 def licences_agree(dep5_license: str, declared: str) -> bool:
     """Whether a DEP-5 License synopsis says the same as a declared SPDX expression.
 
@@ -142,7 +112,9 @@ def licences_agree(dep5_license: str, declared: str) -> bool:
     Expat``), case-insensitively; what neither parser understands is compared
     as text.
     """
-    left = " ".join(dep5_to_spdx(dep5_license).lower().split())
+    from dh_aimodel.core.licenses import from_dep5
+
+    left = " ".join(from_dep5(dep5_license, versions=True).lower().split())
     right = " ".join(declared.lower().split())
     if left == right:  # the usual case; no expression parser needed
         return True

@@ -189,6 +189,20 @@ def test_glob_on_the_name():
         ("usr/share/pkg/a.gguf", "models/a.gguf"), ("usr/share/pkg/b.gguf", "models/b.gguf")]
 
 
+def test_a_glob_is_scoped_to_the_models_own_files():
+    """``model/en-us/*`` once claimed changelog.Debian.gz and copyright of the package."""
+    decl = declaration(model(files="['model/en-us/*']"))
+    sources = ("model/en-us/mdef", "model/en-us/means")
+    installed = files("usr/share/pocketsphinx/model/en-us/mdef",
+                      "usr/share/pocketsphinx/model/en-us/means",
+                      "usr/share/doc/pkg/changelog.Debian.gz", "usr/share/doc/pkg/copyright",
+                      "usr/share/doc/pkg/mdef", "usr/bin/pocketsphinx")
+    p = plan(decl, installed, {"model/en-us/*": sources})
+    assert p.problems == ()
+    assert [e.installed for e in p.expected] == ["usr/share/pocketsphinx/model/en-us/mdef",
+                                                 "usr/share/pocketsphinx/model/en-us/means"]
+
+
 def test_glob_with_a_file_not_installed():
     decl = declaration(model(files="['models/*.gguf']"))
     p = plan(decl, files("usr/share/pkg/a.gguf"),

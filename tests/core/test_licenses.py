@@ -579,3 +579,24 @@ def test_ids_the_library_lacks_keep_their_case(monkeypatch):
     result = judge("licenseref-scancode-gemma-tou-2024-04-01")
     assert result.canonical == "LicenseRef-scancode-gemma-tou-2024-04-01"
     assert result.unknown_ids == () and result.verdict == "non-free"
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("GPL-3+", "GPL-3.0-or-later"),
+    ("GPL-2", "GPL-2.0-only"),
+    ("Expat", "MIT"),
+    ("BSD-2-clause", "BSD-2-Clause"),
+    ("GPL-2+ or Expat", "GPL-2.0-or-later OR MIT"),
+    ("LGPL-2.1+ and Expat", "LGPL-2.1-or-later AND MIT"),
+])
+def test_dep5_short_names_are_the_same_licence_as_their_spdx_id(written, canonical):
+    """A maintainer writes the licence as debian/copyright does; it is known and free."""
+    judgement = judge(written)
+    assert (judgement.verdict, judgement.unknown_ids, judgement.canonical) == (
+        "free", (), canonical)
+    assert licenses.equivalent(written, canonical)
+
+
+def test_deprecated_spdx_forms_still_warn():
+    assert judge("GPL-2.0+").deprecated == (("GPL-2.0+", "GPL-2.0-or-later"),)
+    assert judge("GPL-2+").deprecated == ()
