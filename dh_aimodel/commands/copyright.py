@@ -121,13 +121,21 @@ def license_ids(expression: str) -> tuple[str, ...]:
 @dataclass(frozen=True, slots=True)
 class _TextTable:
     common: Mapping[str, tuple[str, str]]   # lower-case SPDX id -> (file, title)
+    texts: Mapping[str, str]                # lower-case SPDX id -> licence text
 
 
 @functools.cache
 def _text_table() -> _TextTable:
     raw = load_yaml("license-texts.yaml")
     common = {k.lower(): (v["file"], v["title"]) for k, v in raw["common-licenses"].items()}
-    return _TextTable(common)
+    return _TextTable(common, {k.lower(): v for k, v in raw.get("texts", {}).items()})
+
+
+def _key(license_id: str) -> str:
+    """How two spellings of one licence compare: ``GPL-3+`` and ``gpl-3.0-or-later`` alike."""
+    from dh_aimodel.core.licenses import from_dep5
+
+    return " ".join(from_dep5(license_id, versions=True).split()).lower()
 
 
 @functools.cache
@@ -173,12 +181,12 @@ def _licensedcode_installed() -> bool:
 
 
 def _common_reference(license_id: str) -> str | None:
-    found = _text_table().common.get(license_id.lower())
+    found = _text_table().common.get(_key(license_id))
     if found is None:
         return None
     file, title = found
     later = (" or (at your option) any later version"
-             if license_id.lower().endswith("-or-later") else "")
+             if _key(license_id).endswith("-or-later") else "")
     return (f"Licensed under the {title}{later}.\n\n"
             f"On Debian systems, the complete text of the {title} can be found "
             f"in \"/usr/share/common-licenses/{file}\".")
@@ -224,7 +232,7 @@ def license_text(license_id: str, *, root: Path | None = None,
                                      "accepted: a readable UTF-8 file named by licenses: "
                                      f"{license_id}: text: in debian/aimodel.yaml",
                                      verdict.pos) from exc
-    text = _scancode_text(license_id)
+    text = _text_table().texts.get(_key(license_id)) or _scancode_text(license_id)
     if text is not None:
         return _clean(text)
     if not _licensedcode_installed():
@@ -323,10 +331,11 @@ def _formatted(text: str) -> str:
 
 
 def _defined_licenses(copyright: "Copyright") -> set[str]:
-    names = {" ".join(p.license.synopsis.split()).lower()
+    """The licences the file already gives a text for, as :func:`_key` spells them:
+    a maintainer's ``License: GPL-3+`` paragraph defines GPL-3.0-or-later too."""
+    names = {_key(p.license.synopsis)
              for p in copyright.all_license_paragraphs() if p.license is not None}
-    names.update(" ".join(p.license.synopsis.split()).lower()
-                 for p in copyright.all_files_paragraphs()
+    names.update(_key(p.license.synopsis) for p in copyright.all_files_paragraphs()
                  if p.license is not None and p.license.text.strip())
     return names
 
@@ -341,6 +350,7 @@ def apply(existing: str | None, the_plan: CopyrightPlan, *,
     FilesParagraph, License, LicenseParagraph = (
         module.FilesParagraph, module.License, module.LicenseParagraph)
 
+    from dh_aimodel.packaging.dep5 import licences_agree
     from dh_aimodel.packaging.render import render
 
     if existing is None:
@@ -361,18 +371,18 @@ def apply(existing: str | None, the_plan: CopyrightPlan, *,
             paragraphs.append(new)
             continue
         _set_if_changed(current, "copyright", _formatted(stanza.copyright))
-        if current.license is None or \
-                " ".join(current.license.synopsis.split()) != stanza.license:
-            current.license = License(stanza.license)
+        if current.license is None or not licences_agree(current.license.synopsis,
+                                                         stanza.license):
+            current.license = License(stanza.license)  # the maintainer's name stays if it agrees
         _set_if_changed(current, "comment", _formatted(stanza.comment))
 
     defined = _defined_licenses(parsed)
     for license_id in the_plan.licenses:
-        if license_id.lower() in defined:
+        if _key(license_id) in defined:
             continue
         parsed.add_license_paragraph(
             LicenseParagraph.create(License(license_id, text_for(license_id))))
-        defined.add(license_id.lower())
+        defined.add(_key(license_id))
 
     if the_plan.disclaimer is not None:
         header = parsed.header

@@ -418,3 +418,50 @@ def test_lintian_accepts_new_license_paragraphs(tmp_path, capsys):
     assert run(capsys, "copyright", str(root))[0] == 0
     out = lintian_source(root)
     assert DEP5_TAG.findall(out) == [], out
+
+
+MAINTAINERS_NAMES = textwrap.dedent("""\
+    Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+    Upstream-Name: toy
+
+    Files: *
+    Copyright: 2024 Toy Labs
+    License: GPL-3+
+
+    Files: models/toy.bin models/extra/*.gguf
+    Copyright: 2024 Toy Labs
+               2025 Other Person
+    License: GPL-3+
+
+    License: GPL-3+
+     On Debian systems, see /usr/share/common-licenses/GPL-3.
+    """)
+
+
+@pytest.mark.parametrize("declared", ["GPL-3.0-or-later", "GPL-3+"])
+def test_the_maintainers_licence_name_is_reused_not_duplicated(tmp_path, capsys, declared):
+    """A GPL-3.0-or-later model beside an existing "License: GPL-3+" paragraph adds none."""
+    root = make_tree(tmp_path, license=declared, copyright=MAINTAINERS_NAMES)
+    status, _, err = run(capsys, "copyright", str(root))
+    assert status == 0, err
+    new = parse((root / "debian/copyright").read_text())
+    assert [p.license.synopsis for p in new.all_license_paragraphs()] == ["GPL-3+"]
+    assert [p.license.synopsis for p in new.all_files_paragraphs()] == ["GPL-3+", "GPL-3+"]
+    assert run(capsys, "copyright", "--check", str(root))[0] == 0
+
+
+@pytest.mark.parametrize("license_id, start", [
+    ("BSD-2-Clause", "Redistribution and use in source and binary forms"),
+    ("BSD-2-clause", "Redistribution and use in source and binary forms"),
+    ("Expat", "Permission is hereby granted, free of charge"),
+    ("ISC", "Permission to use, copy, modify, and/or distribute"),
+])
+def test_short_permissive_texts_need_no_licensedcode_data(license_id, start):
+    """Debian has no licensedcode-data: the usual permissive texts come with dh-aimodel."""
+    text = cu.license_text(license_id)
+    assert text.startswith(start) and "\t" not in text
+
+
+def test_common_licenses_reference_for_a_dep5_name():
+    assert "/usr/share/common-licenses/GPL-3" in cu.license_text("GPL-3+")
+    assert "any later version" in cu.license_text("GPL-3+")
