@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
+from typing import Mapping, Sequence
 
 from dh_aimodel.core.declaration import Declaration, Model
 from dh_aimodel.core.facts import PackagingFacts
@@ -25,6 +26,9 @@ class PackageVerdict:
     section_recommended: str | None
     models: tuple[ModelVerdict, ...]
     reasons: tuple[Reason, ...] = ()
+    #: The area its own models and relations give it, when the source's area
+    #: moved it further (rule 4, ``area/source-area``).
+    own_area: Area | None = None
 
     @property
     def section_mismatch(self) -> bool:
@@ -127,6 +131,8 @@ def classify(declaration: Declaration, facts: PackagingFacts | None,
                        tuple(v for _, v in models), tuple(reasons[name]))
         for name, models in grouped.items())
     source = _source(facts, [p.area for p in packages if p.package is not None])
+    if source is not None:
+        packages, source = _follow_source(source, list(packages), areas)
     return Classification(policy, packages + _reference_only(reference), source)
 
 
@@ -168,21 +174,70 @@ def _relations(facts: PackagingFacts | None, areas: dict[str | None, Area],
                 changed = True
 
 
-def _source(facts: PackagingFacts | None, areas: list[Area | None] | None) -> SourceVerdict | None:
-    """Rule 4: the source's area is the worst of its binaries'; warn when they span areas."""
+def _source(facts: PackagingFacts | None,
+            areas: Sequence[Area | None] | None) -> SourceVerdict | None:
+    """Rule 4: the source's area, and the advice when its binaries span areas.
+
+    Lintian's archive-liberty-mismatch is the rule: every binary is in the
+    source's area, except contrib binaries of a main source.
+    """
     if facts is None:
         return None
     if areas is None:
         return SourceVerdict(facts.source, None, facts.section, None)
-    known = [a for a in areas if a is not None]
-    area = worst_area(known)
-    reasons = []
-    distinct = sorted(set(known), key=AREAS.index)
-    if len(distinct) > 1 and not set(distinct) <= {"main", "contrib"}:
-        reasons.append(Reason(
-            "area/source-spans-areas", DERIVED,
-            f"binary packages fall into {', '.join(distinct)}; a source package and its "
-            f"binaries must share an area (Lintian archive-liberty-mismatch): split the "
-            f"source or move every binary to {area}"))
+    known: list[Area] = [a for a in areas if a is not None and a != "none"]  # in no area
+    area: Area | None = source_area(known) if known else (
+        "none" if "none" in areas else None)
     return SourceVerdict(facts.source, area, facts.section,
-                         recommended_section(area, facts.section), tuple(reasons))
+                         recommended_section(area, facts.section))
+
+
+def source_area(areas: list[Area]) -> Area:
+    """The worst of the binaries' areas, but main for a mix of main and contrib
+    binaries (a main source may build contrib ones; a contrib source no main)."""
+    return "main" if set(areas) == {"main", "contrib"} else worst_area(areas)
+
+
+def _follow_source(source: SourceVerdict, packages: list[PackageVerdict],
+                   own: dict[str | None, Area]) -> tuple[tuple[PackageVerdict, ...], SourceVerdict]:
+    """A binary below the source's area moves up to it (archive-liberty-mismatch).
+
+    The advice then says what would let those binaries stay where their own
+    models put them: build the packages that need the worse area from a
+    source package of their own, or repack the source without those models.
+    """
+    if source.area in (None, "main", "none"):
+        return tuple(packages), source
+    moved = [p.package for p in packages if p.package is not None and p.area != source.area]
+    out = []
+    for p in packages:
+        if p.package is None or p.area == source.area or p.area == "none":
+            out.append(p)
+            continue
+        reason = Reason("area/source-area", DERIVED,
+                        f"on its own it would be {p.area}, but it is built from source "
+                        f"{source.name}, which is in {source.area}; a binary package sits in "
+                        "its source's area (Lintian archive-liberty-mismatch)")
+        out.append(PackageVerdict(p.package, source.area, p.section_declared,
+                                  recommended_section(source.area, p.section_declared),
+                                  p.models, p.reasons + (reason,), p.area))
+    if not moved:
+        return tuple(out), source
+    worse = sorted(p.package for p in packages
+                   if p.package is not None and own.get(p.package) == source.area)
+    models = sorted({v.name for p in packages if p.package in worse for v in p.models
+                     if v.area == source.area})
+    spans = Reason(
+        "area/source-spans-areas", DERIVED,
+        f"{', '.join(sorted(moved))} would be in {own_areas(moved, own)} on their own "
+        f"but follow the source into {source.area} because of {', '.join(worse)}; to keep "
+        f"them out of {source.area}, build {', '.join(worse)} from a separate source package "
+        f"in {source.area}, or repack this source without {', '.join(models)} "
+        "(Files-Excluded: in debian/copyright, version suffix +dfsg) and drop what needs it")
+    return tuple(out), SourceVerdict(source.name, source.area, source.section_declared,
+                                     source.section_recommended, source.reasons + (spans,))
+
+
+def own_areas(packages: Sequence[str | None], own: Mapping[str | None, Area]) -> str:
+    """``main`` or ``main and contrib``: the areas a list of packages would have had."""
+    return " and ".join(sorted({own[p] for p in packages}, key=AREAS.index))

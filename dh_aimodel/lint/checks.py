@@ -291,7 +291,7 @@ def source_spans_areas(s: LintState) -> Iterator[Diagnostic]:
     if any(r.rule == "area/source-spans-areas" for r in classification.source.reasons):
         from dh_aimodel.core.policies import AREAS
 
-        areas = sorted({p.area for p in classification.packages
+        areas = sorted({p.own_area or p.area for p in classification.packages
                         if p.package is not None and p.area is not None}, key=AREAS.index)
         yield Diagnostic(s.label_source(), "aimodel-source-spans-areas", " ".join(areas))
 

@@ -234,11 +234,44 @@ def test_relation_to_package_outside_main_makes_contrib():
               BinaryPackage("data", "non-free/science"))
     _, c = verdicts(decl(model(training="", extra="    package: data\n")), f)
     areas = {p.package: p.area for p in c.packages}
-    assert areas == {"prog": "contrib", "other": "contrib", "data": "non-free"}
+    # Rule 3 makes prog and other contrib; rule 4 then moves them into their
+    # non-free source's area, since Lintian allows contrib binaries of a main
+    # source only (archive-liberty-mismatch).
+    assert areas == {"prog": "non-free", "other": "non-free", "data": "non-free"}
     prog = c.packages[0]
-    assert [r.rule for r in prog.reasons] == ["area/relation-outside-main"]
+    assert [r.rule for r in prog.reasons] == ["area/relation-outside-main", "area/source-area"]
+    assert prog.section_recommended == "non-free/science"
     assert c.source.area == "non-free"
-    assert [r.rule for r in c.source.reasons] == ["area/source-spans-areas"]
+    (spans,) = c.source.reasons
+    assert spans.rule == "area/source-spans-areas"
+    assert spans.text.startswith("other, prog would be in contrib on their own but follow "
+                                 "the source into non-free because of data; ")
+    assert "build data from a separate source package in non-free" in spans.text
+    assert "repack this source without m (Files-Excluded:" in spans.text
+
+
+def test_relation_to_a_contrib_package_of_a_main_source_makes_contrib():
+    """Rule 3 alone: a main source may build contrib binaries, so nothing moves."""
+    f = facts(BinaryPackage("prog", "science", relations=(("Depends", "dl"),)),
+              BinaryPackage("dl", "contrib/science"))
+    _, c = verdicts(decl(model(extra="    package: dl\n    delivery: downloaded\n")), f)
+    assert {p.package: p.area for p in c.packages} == {"prog": "contrib", "dl": "contrib"}
+    assert c.source.area == "contrib" and c.source.reasons == ()
+
+
+def test_main_binary_of_a_non_free_source_follows_it():
+    f = facts(BinaryPackage("prog", "science"), BinaryPackage("data", "non-free/science"))
+    _, c = verdicts(decl(model(training="", extra="    package: data\n")), f)
+    prog = next(p for p in c.packages if p.package == "prog")
+    assert prog.area == "non-free" and [r.rule for r in prog.reasons] == ["area/source-area"]
+    assert prog.section_mismatch  # Section: science, recommended non-free/science
+
+
+def test_a_binary_in_its_sources_area_does_not_move():
+    f = facts(BinaryPackage("data", "non-free/science"))
+    _, c = verdicts(decl(model(training="", extra="    package: data\n")), f)
+    assert [r.rule for r in c.packages[0].reasons] == ["area/shipped-model"]
+    assert c.source.reasons == ()
 
 
 def test_main_and_contrib_binaries_do_not_span_areas():

@@ -183,7 +183,12 @@ def test_row11_program_recommending_a_model_outside_main_is_contrib(policy):
               BinaryPackage("data", "non-free/science"))
     _, c = judged(policy, decl(model(data=DATA_PRIVATE, extra="    package: data\n")), f)
     areas = {p.package: p.area for p in c.packages}
-    assert areas["prog"] == "contrib" and areas["data"] in ("non-free", "none")
+    prog = next(p for p in c.packages if p.package == "prog")
+    assert prog.reasons[0].rule == "area/relation-outside-main"  # contrib by rule 3
+    if areas["data"] == "non-free":  # rule 4: a non-free source has no contrib binary
+        assert prog.area == "non-free" and prog.reasons[1].rule == "area/source-area"
+    else:  # an undistributable model is in no area; the rest stays as rule 3 says
+        assert areas["data"] == "none" and prog.area == "contrib" and len(prog.reasons) == 1
 
 
 @pytest.mark.parametrize("policy", ("osaid-1.0", "mof"))

@@ -83,6 +83,8 @@ def test_a_dev_package_follows_the_library_it_depends_on(tmp_path):
     (tmp_path / "debian").mkdir()
     (tmp_path / "debian/control").write_text(CONTROL)
     facts = read_control(tmp_path / "debian/control")
-    areas = {p.package: p.area for p in classify(declaration, facts, get("ml-policy")).packages}
-    assert areas["libpocketsphinx3"] == "non-free"
-    assert areas["libpocketsphinx-dev"] == "contrib"  # depends on non-free: contrib
+    verdicts = {p.package: p for p in classify(declaration, facts, get("ml-policy")).packages}
+    assert verdicts["libpocketsphinx3"].area == "non-free"
+    dev = verdicts["libpocketsphinx-dev"]
+    assert [r.rule for r in dev.reasons] == ["area/relation-outside-main", "area/source-area"]
+    assert dev.area == "non-free"
