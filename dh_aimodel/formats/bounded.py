@@ -3,8 +3,10 @@
 :class:`_In` compares each length a file declares with the bytes really left
 and with a cap, and raises :class:`_Bad` (which the readers turn into a
 :class:`~dh_aimodel.formats.Finding`) instead of allocating;
-:class:`_Window` hands part of a stream out with a byte cap; :func:`_opened`
-turns a path or a stream into a seekable stream and its size.
+:class:`_Window` hands a byte range of a stream out with a byte cap (to the
+pickle scanner, and to :mod:`dh_aimodel.packaging.debfile` for the members
+of a .deb); :func:`_opened` turns a path or a stream into a seekable stream
+and its size.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import struct
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from dh_aimodel.formats.base import HEADER_CAP, KiB
 
@@ -105,18 +107,34 @@ def _opened(source: Path | str | BinaryIO) -> Iterator[tuple[BinaryIO, int]]:
         yield f, size
 
 
-class _Window:
-    """A read-only view of at most ``length`` bytes of ``base``.
+class _Window(io.RawIOBase):
+    """A read-only view of at most ``length`` bytes of ``base`` from ``start``.
 
-    Hands a pickle stream to the scanner with a byte cap: the scanner may
-    read and seek freely but never beyond the window, and seeks are lazy
-    (no work on the base stream until the next read), so skipping a large
-    argument of a pickle inside a zip member costs nothing until needed.
+    The one bounded window of the package, for two callers:
+
+    * the pickle scanner gets a pickle stream with a byte cap
+      (:func:`~dh_aimodel.formats.iter_pickles`): it may read and seek freely
+      but never beyond the window, and seeks are lazy (no work on the base
+      stream until the next read), so skipping a large argument of a pickle
+      inside a zip member costs nothing until needed;
+    * :mod:`dh_aimodel.packaging.debfile` reads an ar member of a .deb
+      (control.tar, data.tar) through :class:`io.BufferedReader`, which calls
+      :meth:`readinto`: the member's length is what its ar header declares,
+      and a hostile one ends the stream at the end of the .deb at the latest.
+
+    Every read is clamped to the bytes left in the window before the base is
+    asked, so a hostile length costs a comparison, not an allocation.  The
+    window reads from the base position it last left (one seek when that is
+    not where the window is); while it is in use, nothing else may move the
+    base (both callers read one window at a time).  It is not a file: no
+    :meth:`fileno` (so no size is guessed from the whole base file), and
+    closing it leaves the base open.
     """
 
     def __init__(self, base: BinaryIO, length: int, start: int = 0) -> None:
         """View ``length`` bytes of ``base`` from offset ``start``; a base that
         cannot seek must already be at ``start``."""
+        super().__init__()
         self._base = base
         self._length = length
         self._start = start
@@ -142,22 +160,29 @@ class _Window:
         self._pos = base + offset
         return self._pos
 
-    def _sync(self, n: int) -> int:
-        if n < 0 or n > self._length - self._pos:
+    def _sync(self, n: int | None) -> int:
+        """``n`` clamped to the bytes left (all of them for None or < 0), the base
+        moved to the window's position if some are to be read."""
+        if n is None or n < 0 or n > self._length - self._pos:
             n = max(0, self._length - self._pos)
         if n and self._base_pos != self._start + self._pos:
             self._base.seek(self._start + self._pos)
             self._base_pos = self._start + self._pos
         return n
 
-    def read(self, n: int = -1) -> bytes:
+    def read(self, n: int | None = -1) -> bytes:
         n = self._sync(n)
         data = self._base.read(n) if n else b""
         self._pos += len(data)
         self._base_pos += len(data)
         return data
 
-    def readline(self, limit: int = -1) -> bytes:
+    def readinto(self, b: Any) -> int:  # b: a writable buffer
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+    def readline(self, limit: int | None = -1) -> bytes:
         n = self._sync(limit)
         data = self._base.readline(n) if n else b""
         self._pos += len(data)

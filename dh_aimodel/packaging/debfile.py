@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, Callable, Generic, Iterator, TypeVar
 
 from dh_aimodel.core.errors import AimodelError, PackagingError, Pos
+from dh_aimodel.formats.bounded import _Window
 
 #: What the caller of :func:`read_deb` makes of a member.
 R = TypeVar("R")
@@ -40,26 +41,6 @@ class ArMember:
     name: str
     offset: int
     size: int
-
-
-class _Window(io.RawIOBase):
-    """``length`` bytes of a file from ``start``, as a read-only stream."""
-
-    def __init__(self, f: BinaryIO, start: int, length: int) -> None:
-        self.f, self.start, self.length, self.pos = f, start, length, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:  # b: a writable buffer
-        n = min(len(b), self.length - self.pos)
-        if n <= 0:
-            return 0
-        self.f.seek(self.start + self.pos)
-        data = self.f.read(n)
-        b[:len(data)] = data
-        self.pos += len(data)
-        return len(data)
 
 
 def ar_members(f: BinaryIO, display: str) -> list[ArMember]:
@@ -92,7 +73,9 @@ class Sparse(io.RawIOBase):
 
     :func:`dh_aimodel.formats.read_metadata` and the pickle scanner may seek
     anywhere; reading in the gap that was streamed through raises OSError,
-    which they report as ``unreadable`` (not as a malformed file).
+    which they report as ``unreadable`` (not as a malformed file).  Not a
+    :class:`~dh_aimodel.formats.bounded._Window`: the bytes are in memory,
+    in two pieces, and the member's stream has gone by.
     """
 
     def __init__(self, head: bytes, tail: bytes, size: int) -> None:
@@ -179,7 +162,7 @@ def _open_data(deb: Path, f: BinaryIO, m: ArMember) -> tuple[tarfile.TarFile, su
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert proc.stdout is not None
         return tarfile.open(fileobj=proc.stdout, mode="r|"), proc
-    stream = io.BufferedReader(_Window(f, m.offset, m.size), CHUNK)
+    stream = io.BufferedReader(_Window(f, m.size, m.offset), CHUNK)
     return tarfile.open(fileobj=stream, mode="r|*"), None
 
 
@@ -197,7 +180,7 @@ def _read_control(f: BinaryIO, m: ArMember, display: str) -> dict[str, str]:
                                  Pos(display, 1, 1))
         stream: BinaryIO = io.BytesIO(proc.stdout[:TEXT_CAP * 4])
     else:
-        stream = io.BufferedReader(_Window(f, m.offset, m.size))
+        stream = io.BufferedReader(_Window(f, m.size, m.offset))
     with tarfile.open(fileobj=stream, mode="r|*") as tar:
         for info in tar:
             if _normalise(info.name) == "control" and info.isfile() and info.size <= TEXT_CAP:
