@@ -12,7 +12,7 @@ import yaml
 
 from dh_aimodel.core.errors import DeclarationError
 from dh_aimodel.core.facts import BinaryPackage, PackagingFacts
-from dh_aimodel.manifest import loader as declaration_loader
+from dh_aimodel.manifest import yaml12
 from dh_aimodel.manifest.loader import load_text
 
 GOOD = """\
@@ -333,9 +333,9 @@ def _outcome(text: str) -> object:
 
 def test_typical_declarations_take_libyaml():
     """The speed-up must not silently vanish: plain declarations are read by libyaml."""
-    assert declaration_loader._CYaml12Loader is not None  # python3-yaml is built with libyaml
+    assert yaml12._CYaml12Loader is not None  # python3-yaml is built with libyaml
     for text in EXAMPLE_TEXTS + [GOOD]:
-        assert not declaration_loader._pyyaml_only(text)
+        assert not yaml12._pyyaml_only(text)
 
 
 @pytest.mark.parametrize("text", EXAMPLE_TEXTS + [GOOD])
@@ -348,8 +348,8 @@ def test_libyaml_composes_the_same_nodes_at_the_same_positions(text: str):
             return node.tag, mark, [shape(n) for n in node.value]
         return node.tag, mark, [(shape(k), shape(v)) for k, v in node.value]
 
-    fast = yaml.compose(text, Loader=declaration_loader._CYaml12Loader)
-    assert shape(fast) == shape(yaml.compose(text, Loader=declaration_loader.Yaml12Loader))
+    fast = yaml.compose(text, Loader=yaml12._CYaml12Loader)
+    assert shape(fast) == shape(yaml.compose(text, Loader=yaml12.Yaml12Loader))
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -358,7 +358,7 @@ def test_libyaml_and_pyyaml_give_the_same_outcome(seed: int,
     """Same declaration or same messages, on broken input too (errors are PyYAML's)."""
     texts = _mutants(100, seed)
     fast = [_outcome(t) for t in texts]
-    monkeypatch.setattr(declaration_loader, "_CYaml12Loader", None)
+    monkeypatch.setattr(yaml12, "_CYaml12Loader", None)
     for text, got in zip(texts, fast):
         assert got == _outcome(text), text
 
@@ -372,13 +372,13 @@ def test_constructs_where_libyaml_differs_go_to_pyyaml(construct: str,
                                                         monkeypatch: pytest.MonkeyPatch):
     """Each of these is read otherwise by libyaml (checked here), so PyYAML reads it."""
     text = MODEL + construct
-    assert declaration_loader._pyyaml_only(text)
+    assert yaml12._pyyaml_only(text)
     expected = _outcome(text)
-    assert yaml.compose(text, Loader=declaration_loader._CYaml12Loader) is not None
-    monkeypatch.setattr(declaration_loader, "_CYaml12Loader", None)
+    assert yaml.compose(text, Loader=yaml12._CYaml12Loader) is not None
+    monkeypatch.setattr(yaml12, "_CYaml12Loader", None)
     assert _outcome(text) == expected
     with pytest.raises(yaml.YAMLError):
-        yaml.compose(text, Loader=declaration_loader.Yaml12Loader)
+        yaml.compose(text, Loader=yaml12.Yaml12Loader)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
