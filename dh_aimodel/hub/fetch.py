@@ -25,67 +25,71 @@ checks and Xet fast path would bypass the declared sha256 and the
   unverified bytes must not end up in a source package silently.
 
 Memory stays flat (a few chunks in flight per file) whatever the file size,
-and so does the page cache a download fills (see :func:`_start_writeback`).
+and so does the page cache a download fills (see
+:func:`dh_aimodel.hub.partfile._start_writeback`).
+
+This module keeps the transfer itself (:class:`Fetcher`: requests, resume,
+retries, verification, the rename) and the names callers use; its parts
+are in :mod:`~dh_aimodel.hub.plan` (which declared files, refused when
+unsafe), :mod:`~dh_aimodel.hub.partfile` (the ``.part`` file and its
+digest), :mod:`~dh_aimodel.hub.responses` (reading bodies, naming
+failures), :mod:`~dh_aimodel.hub.progress` (the status line) and
+:mod:`dh_aimodel.tree.parallel` (the threads).
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import queue
-import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Literal, Sequence, TextIO, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, Callable, Literal, Sequence, TextIO, TypeVar
 
-from dh_aimodel.core.declaration import Declaration
-from dh_aimodel.core.errors import AimodelError, Pos, Problem
+from dh_aimodel.core.errors import AimodelError, Problem
+from dh_aimodel.hub.partfile import (
+    PART_SUFFIX,
+    _Cancelled,
+    _fsync_dir,
+    _HashPipe,
+    _seed,
+    _start_writeback,
+    _write_all,
+)
+from dh_aimodel.hub.plan import Download, FetchError, plan
+from dh_aimodel.hub.progress import _Progress, progress_stream
+from dh_aimodel.hub.responses import (
+    _chunks,
+    _close_quietly,
+    _is_network,
+    _range_start,
+    _reason,
+    display_url,
+)
+from dh_aimodel.tree import parallel
 
-#: Bytes read from the socket and written per step.
-CHUNK = 1024 * 1024
-#: Chunks queued between the download thread and its hashing thread.
-QUEUE_CHUNKS = 8
-#: Bytes written to a ``.part`` file between two requests to the kernel to
-#: start writing them to disk (see :func:`_start_writeback`).  On the
-#: benchmark machine 4, 8 and 16 MiB were equally fast and 32 MiB slower; the
-#: final fsync waits for about one step (3 ms at 8 MiB, 12 ms at 32 MiB).
-WRITEBACK_STEP = 8 * 1024 * 1024
+__all__ = [
+    "CANCEL_GRACE", "CONNECT_TIMEOUT", "DEFAULT_BACKOFF", "DEFAULT_RETRIES", "DEFAULT_TIMEOUT",
+    "MAX_BACKOFF", "PART_SUFFIX", "TIMEOUT_ENV", "Download", "FetchError", "Fetcher", "Options",
+    "Outcome", "Status", "display_url", "fetch", "plan", "progress_stream", "run_parallel",
+    "timeout_default",
+]
+
 DEFAULT_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 5
 DEFAULT_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
-PART_SUFFIX = ".part"
 TIMEOUT_ENV = "AIMODEL_TIMEOUT"
+#: Seconds each download thread is waited for after Ctrl-C before it is left
+#: to die with the process (see :func:`run_parallel`).
+CANCEL_GRACE = 1.0
 
 Status = Literal["downloaded", "present", "failed"]
 
 
-class FetchError(AimodelError):
-    """A declared file could not be downloaded or did not verify."""
-
-
 class _Retryable(Exception):
     """A transient failure (5xx, broken connection, timeout): try again later."""
-
-
-class _Cancelled(Exception):
-    """Raised in a worker when the command is interrupted (Ctrl-C)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Download:
-    """One declared file with a url, where it goes in the source tree."""
-
-    path: str
-    dest: Path
-    url: str
-    sha256: str | None
-    pos: Pos
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,153 +123,6 @@ def timeout_default() -> float:
         raise FetchError(f"{TIMEOUT_ENV}='{value}' is not a number of seconds; accepted: a "
                          "positive number such as 30 or 0.5")
     return timeout
-
-
-def display_url(url: str) -> str:
-    """A URL for messages: without user:password@ and without a query string."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-# -- planning -------------------------------------------------------------------
-
-
-def plan(declaration: Declaration, root: Path, *, force: bool = False) -> list[Download]:
-    """The downloads a declaration asks for; refuses what cannot be done safely."""
-    problems: list[Problem] = []
-    out: dict[str, Download] = {}
-    root_resolved = root.resolve()
-    for model in declaration.models:
-        for spec in model.files:
-            if spec.url is None:
-                continue
-            if spec.is_glob:
-                problems.append(Problem(f"model '{model.name}': {spec.path}: a url needs one "
-                                        "file, but the path is a glob; accepted: one entry per "
-                                        "file", spec.pos))
-                continue
-            if spec.sha256 is None and not force:
-                problems.append(Problem(f"model '{model.name}': {spec.path}: url without "
-                                        "sha256, so the download cannot be verified; add "
-                                        "sha256, or use --force to download it unverified",
-                                        spec.pos))
-                continue
-            dest = root / spec.path
-            try:
-                dest.resolve().relative_to(root_resolved)
-            except ValueError:
-                problems.append(Problem(f"model '{model.name}': {spec.path} leads out of the "
-                                        "source tree (through a symbolic link); accepted: a "
-                                        "path inside the tree", spec.pos))
-                continue
-            previous = out.get(spec.path)
-            if previous is not None:
-                if (previous.url, previous.sha256) != (spec.url, spec.sha256):
-                    problems.append(Problem(f"{spec.path}: declared twice with different url "
-                                            f"or sha256 (first at line {previous.pos.line}); "
-                                            "accepted: one url and checksum per file",
-                                            spec.pos))
-                continue
-            out[spec.path] = Download(spec.path, dest, spec.url, spec.sha256, spec.pos)
-    if problems:
-        raise FetchError(problems=tuple(problems))
-    return sorted(out.values(), key=lambda d: d.path)
-
-
-# -- hashing beside the transfer ------------------------------------------------
-
-
-class _HashPipe:
-    """SHA-256 of a byte stream, digested in its own thread.
-
-    hashlib releases the GIL on large updates, as do socket reads and file
-    writes, so the digest runs while the next chunk arrives.  The queue is
-    bounded: memory is at most :data:`QUEUE_CHUNKS` chunks.
-    """
-
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
-        self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUE_CHUNKS)
-        self._thread = threading.Thread(target=self._run, name="fetch-sha256", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            chunk = self._queue.get()
-            if chunk is None:
-                return
-            self._hash.update(chunk)
-
-    def update(self, chunk: bytes) -> None:
-        self._queue.put(chunk)
-
-    def hexdigest(self) -> str:
-        self.close()
-        return self._hash.hexdigest()
-
-    def close(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-
-
-def _seed(pipe: _HashPipe, path: Path, stop: threading.Event) -> None:
-    """Feed the bytes already in a partial file to the digest before resuming."""
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            if stop.is_set():
-                raise _Cancelled
-            pipe.update(chunk)
-
-
-# -- progress -------------------------------------------------------------------
-
-
-class _Progress:
-    """One status line on a terminal; nothing at all otherwise."""
-
-    def __init__(self, stream: TextIO | None, files: int) -> None:
-        self.stream = stream
-        self.files = files
-        self.done = 0
-        self.received = 0
-        self.started = time.monotonic()
-        self._last = 0.0
-        self._lock = threading.Lock()
-
-    def add(self, n: int) -> None:
-        if self.stream is None:
-            return
-        with self._lock:
-            self.received += n
-            now = time.monotonic()
-            if now - self._last >= 0.1:
-                self._last = now
-                self._draw(now)
-
-    def finished(self) -> None:
-        if self.stream is None:
-            return
-        with self._lock:
-            self.done += 1
-            self._draw(time.monotonic())
-
-    def _draw(self, now: float) -> None:
-        assert self.stream is not None
-        rate = self.received / max(now - self.started, 1e-6) / 2**20
-        self.stream.write(f"\raimodel fetch: {self.done}/{self.files} files, "
-                          f"{self.received / 2**20:.1f} MiB, {rate:.1f} MiB/s\x1b[K")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.stream is not None:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 # -- the downloader -------------------------------------------------------------
@@ -542,115 +399,6 @@ class Fetcher:
         return self._retrying(display_url(url), attempt)
 
 
-def _close_quietly(response: Any) -> None:
-    try:
-        response.close()
-    except Exception:  # noqa: BLE001 - closing a socket from another thread
-        pass
-
-
-def _chunks(response: Any) -> Any:
-    """The body as it arrives: each read returns what one socket read gave.
-
-    ``read1`` rather than requests' ``iter_content``: that one waits for a
-    whole chunk and, when the connection breaks, drops the bytes it already
-    had, so they could not be kept for resuming.  urllib3 1.x (Debian 12)
-    has no ``read1`` and its ``read(n)`` waits for ``n`` bytes, so a stalled
-    mirror would leave nothing on disk: there the ``http.client`` response
-    beneath it is read, which is safe because the body is asked for
-    unencoded (``Accept-Encoding: identity``) and its length is checked by
-    the caller.
-    """
-    raw = response.raw
-    read = (getattr(raw, "read1", None) or getattr(getattr(raw, "_fp", None), "read1", None)
-            or raw.read)
-    while chunk := read(CHUNK):
-        yield chunk
-
-
-def _write_all(fh: IO[bytes], data: bytes) -> None:
-    """Write all of ``data`` to an unbuffered file (a raw write may take only part)."""
-    view = memoryview(data)
-    while view:
-        written = fh.write(view)
-        if not written:
-            raise OSError(errno.EIO, "short write")
-        view = view[written:]
-
-
-def _start_writeback(fd: int, start: int, end: int) -> int:
-    """Start writing bytes ``start:end`` of ``fd`` to disk once they make a step.
-
-    Returns where the next step starts.  The ``.part`` file is fsync'ed
-    before its rename (durability first), but left alone the kernel only
-    writes dirty pages back after half a minute or under memory pressure,
-    so for a large file the whole disk write would wait for that fsync,
-    after the transfer: 0.4 s per GiB on the benchmark machine, over a
-    quarter of the download.  Started every :data:`WRITEBACK_STEP`, the disk
-    write overlaps the transfer and the final fsync waits for about one step.
-
-    Linux starts the writeback of a range's dirty pages on
-    ``POSIX_FADV_DONTNEED`` (without waiting for it) and drops its clean
-    pages; dirty pages and pages still being written stay, so no byte can
-    be lost.  The range also covers the step before, written back by now:
-    dropping it keeps the file's page cache at a few steps instead of the
-    file's size, so a large model does not push everything else out of the
-    cache, and new bytes reuse recently freed pages (on the benchmark VM,
-    copying into never-used pages cost 5 times as much CPU).  Elsewhere,
-    or where the advice fails, only the final fsync is slower.
-    """
-    if end - start < WRITEBACK_STEP:
-        return start
-    behind = max(0, start - WRITEBACK_STEP)
-    try:
-        os.posix_fadvise(fd, behind, end - behind, os.POSIX_FADV_DONTNEED)
-    except (AttributeError, OSError):  # no posix_fadvise (macOS), or advice refused
-        pass
-    return end
-
-
-def _range_start(content_range: str) -> int | None:
-    """The first byte of ``Content-Range: bytes START-END/TOTAL``."""
-    unit, _, rest = content_range.strip().partition(" ")
-    if unit != "bytes":
-        return None
-    start, _, _ = rest.partition("-")
-    return int(start) if start.isdigit() else None
-
-
-def _reason(exc: BaseException) -> str:
-    """A short reason for a network error, without URLs or headers."""
-    text = type(exc).__name__
-    inner = exc.__context__ or exc.__cause__
-    seen = 0
-    while inner is not None and seen < 4:
-        name = type(inner).__name__
-        if name in ("ProtocolError", "IncompleteRead", "ConnectionResetError",
-                    "ConnectionRefusedError", "RemoteDisconnected", "NewConnectionError"):
-            text = name
-        inner = inner.__context__ or inner.__cause__
-        seen += 1
-    return text
-
-
-def _is_network(exc: OSError) -> bool:
-    return isinstance(exc, (ConnectionError, TimeoutError)) or type(exc).__module__.startswith(
-        ("urllib3", "requests", "http"))
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # pragma: no cover
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -659,59 +407,14 @@ def run_parallel(func: Callable[[T], R], items: Sequence[T], jobs: int,
                  cancel: Callable[[], None]) -> list[R]:
     """``[func(item) for item in items]`` on ``jobs`` daemon threads, results in order.
 
-    Daemon threads rather than a ThreadPoolExecutor, whose workers the
-    interpreter joins at exit: on Ctrl-C a worker still waiting for a silent
-    server would hold the exit up to the read timeout.  Here the main thread
-    calls ``cancel`` (which stops the workers at their next chunk and closes
-    their responses), waits briefly, and the exception propagates; a worker
+    :func:`dh_aimodel.tree.parallel.run_parallel`, waiting a bounded time for
+    each thread: on Ctrl-C the main thread calls ``cancel`` (which stops the
+    workers at their next chunk and closes their responses), waits briefly
+    (:data:`CANCEL_GRACE` per thread), and the exception propagates; a worker
     still stuck in the network dies with the process.  Files are only ever
     renamed into place complete and verified, so nothing is left half-written.
     """
-    if not items:
-        return []
-    results: list[Any] = [None] * len(items)
-    errors: list[BaseException] = []
-    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(items)):
-        pending.put(index)
-    done = threading.Event()
-    left = [len(items)]
-    lock = threading.Lock()
-
-    def worker() -> None:
-        while True:
-            try:
-                index = pending.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                results[index] = func(items[index])
-            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-                errors.append(exc)
-                done.set()
-                return
-            with lock:
-                left[0] -= 1
-                if left[0] == 0:
-                    done.set()
-
-    threads = [threading.Thread(target=worker, name=f"fetch-{i}", daemon=True)
-               for i in range(max(1, min(jobs, len(items))))]
-    for thread in threads:
-        thread.start()
-    try:
-        while not done.wait(0.1):
-            pass
-        if errors:
-            raise errors[0]
-    except BaseException:
-        cancel()
-        for thread in threads:
-            thread.join(1.0)
-        raise
-    for thread in threads:
-        thread.join()
-    return results
+    return parallel.run_parallel(func, items, jobs, cancel, name="fetch", grace=CANCEL_GRACE)
 
 
 def fetch(downloads: list[Download], options: Options, *,
@@ -727,10 +430,3 @@ def fetch(downloads: list[Download], options: Options, *,
     if failures:
         raise FetchError(problems=tuple(failures))
     return outcomes
-
-
-def progress_stream() -> TextIO | None:
-    """stdout when it is a terminal (and not under CI); None means no progress bar."""
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        return None
-    return sys.stdout if sys.stdout.isatty() else None

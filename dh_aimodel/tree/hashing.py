@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import itertools
 import os
 import stat
 import threading
-import time
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+
+from dh_aimodel.tree.parallel import run_parallel
 
 __all__ = ["DEFAULT_CHUNK", "default_jobs", "sha256_file", "sha256_files"]
 
@@ -217,7 +216,9 @@ def sha256_files(
     On :class:`KeyboardInterrupt` (or any other exception in the caller's
     thread) pending files are cancelled, running ones stop at their next
     chunk, the threads are joined and the exception propagates: Ctrl-C never
-    hangs on a large file.
+    hangs on a large file, and no hashing thread outlives the call (the
+    threads are those of :func:`dh_aimodel.tree.parallel.run_parallel`,
+    waited for without a time limit).
     """
     _check_chunk(chunk)
     if jobs is not None and jobs < 1:
@@ -233,49 +234,7 @@ def sha256_files(
         # thread then sees KeyboardInterrupt directly between chunks.
         return {p: work(p) for p in unique}
 
-    prefix = f"sha256-{next(_pool_ids)}"
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=prefix)
-    try:
-        futures: dict[Path, Future[str | OSError]] = {
-            p: pool.submit(work, p) for p in _largest_first(unique)
-        }
-        results = {p: futures[p].result() for p in unique}
-    except BaseException:
-        stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        _join_orphans(prefix)
-        raise
-    pool.shutdown(wait=True)
-    return results
-
-
-#: Numbers the pools of concurrent sha256_files calls, so that each call
-#: can find its own threads by name (see :func:`_join_orphans`).
-_pool_ids = itertools.count()
-
-
-def _join_orphans(prefix: str) -> None:
-    """Join the pool threads ``shutdown`` does not know about.
-
-    ``ThreadPoolExecutor`` records a thread only after ``Thread.start()``
-    returns, and that start waits interruptibly: a Ctrl-C arriving then
-    leaves a thread outside the pool's list, which ``shutdown`` would not
-    join.  It exits at once (the stop event is set and shutdown has queued
-    its wake-up), so joining it is quick, and the caller gets the guarantee
-    that no hashing thread outlives the call.  ``join`` refuses a thread
-    that is still starting, so those are retried; a thread that will never
-    start (Ctrl-C inside ``start()`` before the OS thread was created) is
-    given up after a second instead of hanging the interrupt.
-    """
-    deadline = time.monotonic() + 1.0
-    for thread in threading.enumerate():
-        if not thread.name.startswith(prefix + "_"):
-            continue
-        while True:
-            try:
-                thread.join()
-                break
-            except RuntimeError:  # "cannot join thread before it is started"
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.001)
+    # Largest first for scheduling, then back to the input order.
+    order = _largest_first(unique)
+    digests = dict(zip(order, run_parallel(work, order, workers, stop.set, name="sha256")))
+    return {p: digests[p] for p in unique}

@@ -188,10 +188,10 @@ def test_writeback_is_started_step_by_step_from_the_resume_point(hub, tmp_path, 
     pages are dropped once written).  Without posix_fadvise (macOS) the
     download is the same, only its final fsync slower.
     """
-    from dh_aimodel.hub import fetch
+    from dh_aimodel.hub import partfile
 
     step, resumed_at = 8192, 30001
-    monkeypatch.setattr(fetch, "WRITEBACK_STEP", step)
+    monkeypatch.setattr(partfile, "WRITEBACK_STEP", step)
     ranges: list[tuple[int, int]] = []
     if fadvise == "missing":
         monkeypatch.delattr(os, "posix_fadvise")
