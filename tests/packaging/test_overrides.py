@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dh_aimodel.cli import main
+from dh_aimodel.packaging import lintian_version
 from dh_aimodel.packaging import overrides as ov
 from dh_aimodel.packaging.sourcetree import load
 
@@ -486,8 +487,8 @@ def test_installed_lintian_is_asked_of_dpkg_first(tmp_path, monkeypatch, dpkg, e
     _tool(bin_dir, "dpkg-query", dpkg)
     _tool(bin_dir, "lintian", "echo 'Lintian v2.143.0'")
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
-    ov._installed_lintian_text.cache_clear()  # noqa: SLF001
+    lintian_version._installed_lintian_text.cache_clear()  # noqa: SLF001
     try:
         assert ov.target_lintian() == (ov.parse_version(expected), expected)
     finally:
-        ov._installed_lintian_text.cache_clear()  # noqa: SLF001
+        lintian_version._installed_lintian_text.cache_clear()  # noqa: SLF001
