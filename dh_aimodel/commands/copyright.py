@@ -181,12 +181,12 @@ def _licensedcode_installed() -> bool:
 
 
 def _common_reference(license_id: str) -> str | None:
-    found = _text_table().common.get(_key(license_id))
+    key = _key(license_id)
+    found = _text_table().common.get(key)
     if found is None:
         return None
     file, title = found
-    later = (" or (at your option) any later version"
-             if _key(license_id).endswith("-or-later") else "")
+    later = " or (at your option) any later version" if key.endswith("-or-later") else ""
     return (f"Licensed under the {title}{later}.\n\n"
             f"On Debian systems, the complete text of the {title} can be found "
             f"in \"/usr/share/common-licenses/{file}\".")

@@ -2,9 +2,10 @@
 
 The adapter (:mod:`dh_aimodel.dh.command`) walks ``debian/<pkg>/``, sniffs heads and
 hashes files; everything it found reaches this module as plain data, and
-this module says what is wrong, one :class:`~dh_aimodel.core.errors.Problem` per
-problem, each naming the package, the lint tag and the fix.  Keeping the I/O out makes every case testable with a
-few literals, and keeps the rules in one place.
+this module says what is wrong, one :class:`~dh_aimodel.core.errors.Problem`
+per problem, each naming the package, the lint tag and the fix.  Keeping the
+I/O out makes every case testable with a few literals, and keeps the rules in
+one place.
 
 Declared paths are relative to the *source* tree (``models/x.gguf``) while
 the installed path is whatever debian/<pkg>.install made of it
@@ -136,6 +137,10 @@ def plan(declaration: Declaration, package: str, build_dir: str,
     return Plan(package, build_dir, tuple(expected), tuple(problems))
 
 
+#: Where dh_installdocs and dh_installchangelogs put a package's documents.
+_DOC = "usr/share/doc/"
+
+
 def _candidates(spec: FileSpec, files: list[InstalledFile],
                 sources: tuple[str, ...]) -> list[InstalledFile]:
     """The installed files a spec may stand for, matched by name.
@@ -152,10 +157,6 @@ def _candidates(spec: FileSpec, files: list[InstalledFile],
     names = {PurePosixPath(s).name for s in sources}
     return [f for f in files if fnmatchcase(f.name, pattern) and not f.path.startswith(_DOC)
             and (not names or f.name in names)]
-
-
-#: Where dh_installdocs and dh_installchangelogs put a package's documents.
-_DOC = "usr/share/doc/"
 
 
 def _glob_gaps(package: str, build_dir: str, model: Model, spec: FileSpec,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from dh_aimodel.core.declaration import Declaration, Model
 from dh_aimodel.core.facts import PackagingFacts
@@ -132,7 +132,7 @@ def classify(declaration: Declaration, facts: PackagingFacts | None,
         for name, models in grouped.items())
     source = _source(facts, [p.area for p in packages if p.package is not None])
     if source is not None:
-        packages, source = _follow_source(source, list(packages), areas)
+        packages, source = _follow_source(source, list(packages))
     return Classification(policy, packages + _reference_only(reference), source)
 
 
@@ -198,8 +198,8 @@ def source_area(areas: list[Area]) -> Area:
     return "main" if set(areas) == {"main", "contrib"} else worst_area(areas)
 
 
-def _follow_source(source: SourceVerdict, packages: list[PackageVerdict],
-                   own: dict[str | None, Area]) -> tuple[tuple[PackageVerdict, ...], SourceVerdict]:
+def _follow_source(source: SourceVerdict, packages: list[PackageVerdict]
+                   ) -> tuple[tuple[PackageVerdict, ...], SourceVerdict]:
     """A binary below the source's area moves up to it (archive-liberty-mismatch).
 
     The advice then says what would let those binaries stay where their own
@@ -208,12 +208,13 @@ def _follow_source(source: SourceVerdict, packages: list[PackageVerdict],
     """
     if source.area in (None, "main", "none"):
         return tuple(packages), source
-    moved = [p.package for p in packages if p.package is not None and p.area != source.area]
     out = []
+    moved: list[PackageVerdict] = []  # as they were before moving
     for p in packages:
         if p.package is None or p.area == source.area or p.area == "none":
             out.append(p)
             continue
+        moved.append(p)
         reason = Reason("area/source-area", DERIVED,
                         f"on its own it would be {p.area}, but it is built from source "
                         f"{source.name}, which is in {source.area}; a binary package sits in "
@@ -223,21 +224,16 @@ def _follow_source(source: SourceVerdict, packages: list[PackageVerdict],
                                   p.models, p.reasons + (reason,), p.area))
     if not moved:
         return tuple(out), source
-    worse = sorted(p.package for p in packages
-                   if p.package is not None and own.get(p.package) == source.area)
-    models = sorted({v.name for p in packages if p.package in worse for v in p.models
-                     if v.area == source.area})
+    worse = [p for p in packages if p.package is not None and p.area == source.area]
+    names = ", ".join(sorted(str(p.package) for p in worse))
+    models = sorted({v.name for p in worse for v in p.models if v.area == source.area})
+    was = " and ".join(sorted({str(p.area) for p in moved}, key=AREAS.index))
     spans = Reason(
         "area/source-spans-areas", DERIVED,
-        f"{', '.join(sorted(moved))} would be in {own_areas(moved, own)} on their own "
-        f"but follow the source into {source.area} because of {', '.join(worse)}; to keep "
-        f"them out of {source.area}, build {', '.join(worse)} from a separate source package "
-        f"in {source.area}, or repack this source without {', '.join(models)} "
-        "(Files-Excluded: in debian/copyright, version suffix +dfsg) and drop what needs it")
+        f"{', '.join(sorted(str(p.package) for p in moved))} would be in {was} on their own "
+        f"but follow the source into {source.area} because of {names}; to keep them out of "
+        f"{source.area}, build {names} from a separate source package in {source.area}, or "
+        f"repack this source without {', '.join(models)} (Files-Excluded: in "
+        "debian/copyright, version suffix +dfsg) and drop what needs it")
     return tuple(out), SourceVerdict(source.name, source.area, source.section_declared,
                                      source.section_recommended, source.reasons + (spans,))
-
-
-def own_areas(packages: Sequence[str | None], own: Mapping[str | None, Area]) -> str:
-    """``main`` or ``main and contrib``: the areas a list of packages would have had."""
-    return " and ".join(sorted({own[p] for p in packages}, key=AREAS.index))

@@ -299,3 +299,16 @@ def test_relation_to_main_package_changes_nothing():
 ])
 def test_recommended_section(area, declared, expected):
     assert recommended_section(area, declared) == expected
+
+
+def test_an_undistributable_package_is_not_named_as_following_the_source():
+    """It is in no area at all: the advice names only the packages that really move."""
+    f = facts(BinaryPackage("prog", "science"), BinaryPackage("data", "non-free/science"),
+              BinaryPackage("secret", "non-free/science"))
+    _, c = verdicts(decl(model(training="", extra="    package: data\n"),
+                         model("s", extra="    package: secret\n    distributable: false\n")), f)
+    assert {p.package: p.area for p in c.packages} == {
+        "prog": "non-free", "data": "non-free", "secret": "none"}
+    (spans,) = c.source.reasons
+    assert spans.text.startswith("prog would be in main on their own but follow the source "
+                                 "into non-free because of data; ")
