@@ -265,7 +265,7 @@ def plan(declaration: "Declaration", facts: "PackagingFacts | None",
     stanzas: list[Stanza] = []
     needed: list[str] = []
     for model in declaration.models:
-        if not model.shipped:
+        if not model.in_source:
             continue
         files = dep5_patterns(model, root)
         if not files:

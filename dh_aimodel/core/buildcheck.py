@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from typing import Iterable, Mapping
 
 from dh_aimodel.core.classification import PackageVerdict, SourceVerdict
-from dh_aimodel.core.declaration import Declaration, FileSpec, Model
+from dh_aimodel.core.declaration import IN_PACKAGE, Declaration, FileSpec, Model
 from dh_aimodel.core.errors import Problem
 
 #: The tags of ``aimodel lint``'s catalogue that name the conditions found here.
@@ -65,6 +65,31 @@ class Expected:
 
 
 @dataclass(frozen=True, slots=True)
+class Carrier:
+    """An installed file that carries a model in another form than its own files.
+
+    ``delivery: embedded`` (the model's bytes sit inside it: ``embeds`` are
+    the source files that must occur in it byte for byte), ``compiled``
+    (weights turned into code, built into it) or ``generated`` (converted
+    from the declared source weights at build time).
+    """
+
+    model: str
+    delivery: str
+    installed: str
+    embeds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCheck:
+    """A declared source file of a model that is not installed as itself: its sha256."""
+
+    model: str
+    spec: FileSpec
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What to hash and verify for one package, and what is already wrong."""
 
@@ -72,6 +97,8 @@ class Plan:
     build_dir: str
     expected: tuple[Expected, ...]
     problems: tuple[Problem, ...]
+    carriers: tuple[Carrier, ...] = ()
+    source_checks: tuple[SourceCheck, ...] = ()
 
     def paths_to_hash(self) -> tuple[tuple[str, str], ...]:
         """(kind, path) pairs: ``installed`` paths below the build dir, ``source`` paths."""
@@ -81,7 +108,15 @@ class Plan:
             if e.sha256 is None:
                 for s in e.sources:
                     out[("source", s)] = None
+        for c in self.carriers:
+            out[("installed", c.installed)] = None
+        for sc in self.source_checks:
+            out[("source", sc.path)] = None
         return tuple(out)
+
+    def embeddings(self) -> tuple[tuple[str, str], ...]:
+        """(installed host, source file) pairs whose bytes must be found in the host."""
+        return tuple(dict.fromkeys((c.installed, s) for c in self.carriers for s in c.embeds))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +168,96 @@ def plan(declaration: Declaration, package: str, build_dir: str,
             for f in candidates:
                 same_name = tuple(s for s in sources if PurePosixPath(s).name == f.name)
                 expected.append(Expected(model.name, spec, f.path, spec.sha256, same_name))
+    carriers: list[Carrier] = []
+    checks: list[SourceCheck] = []
+    for model in carried_models(declaration, package):
+        found, pinned = _carried(model, package, build_dir, files, source_matches, problems)
+        covered.update(c.installed for c in found)
+        carriers += found
+        checks += pinned
     problems += _undeclared(declaration, package, build_dir, files, covered)
-    return Plan(package, build_dir, tuple(expected), tuple(problems))
+    return Plan(package, build_dir, tuple(expected), tuple(problems), tuple(carriers),
+                tuple(checks))
+
+
+def carried_models(declaration: Declaration, package: str) -> tuple[Model, ...]:
+    """The models this package carries in another form (embedded, compiled, generated)."""
+    return tuple(m for m in declaration.models
+                 if m.package == package and m.in_package and not m.shipped)
+
+
+_CARRIER_FIX = {
+    "embedded": "install the file that embeds the model, or correct 'installed:'",
+    "compiled": "install the file built from the model's source, or correct 'installed:'",
+    "generated": "install the files the build generates from the model, or correct "
+                 "'installed:'",
+}
+
+
+def _carried(model: Model, package: str, build_dir: str, files: list[InstalledFile],
+             source_matches: Mapping[str, tuple[str, ...]],
+             problems: list[Problem]) -> tuple[list[Carrier], list[SourceCheck]]:
+    """Check one embedded, compiled or generated model: its declared source files
+    are in the source tree, and the files that carry it are installed."""
+    sources: list[str] = []
+    checks: list[SourceCheck] = []
+    for spec in model.files:
+        matched = source_matches.get(spec.path, ())
+        if not matched:
+            problems.append(Problem(
+                f"{spec.path} (model {model.name}, delivery: {model.delivery}) is not in "
+                "the source tree", spec.pos, package, MISSING,
+                "add it to the source package, or correct the path"))
+        sources += matched
+        if spec.sha256 is not None:
+            checks += [SourceCheck(model.name, spec, path) for path in matched]
+    carriers: list[Carrier] = []
+    for pattern in model.installed:
+        hits = [f for f in files if fnmatchcase(f.path, pattern.lstrip("/"))]
+        if not hits:
+            problems.append(Problem(
+                f"{pattern} (model {model.name}, delivery: {model.delivery}) is not installed "
+                f"in {build_dir}/", model.pos, package, MISSING, _CARRIER_FIX[model.delivery]))
+        for f in hits:
+            if (model.delivery == "generated" and model.format and f.format
+                    and f.format != model.format):
+                problems.append(Problem(
+                    f"{build_dir}/{f.path} (generated from model {model.name}) is "
+                    f"{f.format}, but the declaration says format: {model.format}", model.pos,
+                    package, "aimodel-format-mismatch",
+                    "correct 'format:', or check what the build generates"))
+            embeds = tuple(sources) if model.delivery == "embedded" else ()
+            carriers.append(Carrier(model.name, model.delivery, f.path, embeds))
+    return carriers, checks
+
+
+def embedding_problems(p: Plan, found: Mapping[tuple[str, str], bool | OSError]) -> list[Problem]:
+    """An embedded model's source file must occur, byte for byte, in one of its hosts.
+
+    ``found`` maps each :meth:`Plan.embeddings` pair to whether the source
+    file's bytes were found in the installed host (or the error reading them).
+    """
+    problems: list[Problem] = []
+    by_source: dict[tuple[str, str], list[str]] = {}
+    for c in p.carriers:
+        for s in c.embeds:
+            by_source.setdefault((c.model, s), []).append(c.installed)
+    for (model, source), hosts in sorted(by_source.items()):
+        results = [found.get((h, source), False) for h in hosts]
+        if any(r is True for r in results):
+            continue
+        errors = [f"{h}: {_strerror(r)}" for h, r in zip(hosts, results) if isinstance(r, OSError)]
+        if errors:
+            problems.append(Problem(f"cannot read {', '.join(errors)} to find {source} in it",
+                                    None, p.package, None,
+                                    "dh_aimodel must read the files that embed a model"))
+            continue
+        problems.append(Problem(
+            f"{source} (model {model}, delivery: embedded) is not found byte for byte in "
+            f"{', '.join(f'{p.build_dir}/{h}' for h in hosts)}", None, p.package, MISMATCH,
+            "embed the declared file unchanged (the build may compress or convert it: then "
+            "declare delivery: generated), or correct 'installed:'"))
+    return problems
 
 
 #: Where dh_installdocs and dh_installchangelogs put a package's documents.
@@ -250,7 +373,34 @@ def verify(p: Plan, installed_digests: Mapping[str, str | OSError],
                 f"{e.spec.path} (model {e.model}) is declared but not installed in "
                 f"{p.build_dir}/ (the installed files of that name belong to other models)",
                 e.spec.pos, p.package, MISSING, f"install it (debian/{p.package}.install)"))
+    verified += _carrier_files(p, installed_digests, problems)
+    for sc in p.source_checks:
+        got = source_digests.get(sc.path)
+        if isinstance(got, str) and got != sc.spec.sha256:
+            problems.append(Problem(f"{sc.path} has sha256 {got}, but model {sc.model} declares "
+                                    f"{sc.spec.sha256}", sc.spec.pos, p.package, MISMATCH,
+                                    "restore the declared file, or update its sha256 if the "
+                                    "model was changed on purpose"))
+        elif not isinstance(got, str):
+            problems.append(Problem(f"cannot read {sc.path}: {_strerror(got)}", None, p.package,
+                                    None, "dh_aimodel must read the declared files"))
     return verified, problems
+
+
+def _carrier_files(p: Plan, installed_digests: Mapping[str, str | OSError],
+                   problems: list[Problem]) -> list[VerifiedFile]:
+    """The installed files that carry embedded, compiled and generated models, with
+    their sha256 for README.aimodel (what lint of the .deb checks)."""
+    out = []
+    for c in p.carriers:
+        got = installed_digests.get(c.installed)
+        if isinstance(got, str):
+            out.append(VerifiedFile(c.model, c.installed, got, ", ".join(c.embeds) or c.delivery))
+        else:
+            problems.append(Problem(f"cannot read {p.build_dir}/{c.installed}: {_strerror(got)}",
+                                    None, p.package, None,
+                                    "dh_aimodel must read every model file it checks"))
+    return out
 
 
 def _accepts(e: Expected, got: str, source_digests: Mapping[str, str | OSError],
@@ -294,7 +444,7 @@ def explain(verdict: PackageVerdict) -> str:
     """Why a package lands in its area, in one parenthesis-sized text."""
     parts = [r.text for r in verdict.reasons if r.rule != "area/shipped-model"]
     for m in verdict.models:
-        if m.delivery != "shipped":
+        if m.delivery not in IN_PACKAGE:
             continue
         texts = [r.text for r in m.reasons if r.severity != "warning"]
         parts.append(f"{m.name} is {m.cls}: " + "; ".join(texts) if texts
@@ -306,7 +456,7 @@ def section_problems(verdict: PackageVerdict) -> list[Problem]:
     """Section mismatch, or a model that no archive area may carry."""
     package = verdict.package
     if verdict.area == "none":
-        bad = [m.name for m in verdict.models if m.delivery == "shipped" and m.area == "none"]
+        bad = [m.name for m in verdict.models if m.delivery in IN_PACKAGE and m.area == "none"]
         return [Problem(f"ships {', '.join(bad)}, which may not be redistributed at all "
                         f"({explain(verdict)}); no archive area can carry it", None, package,
                         NOT_REDISTRIBUTABLE, "do not ship it, or correct the licence or "
@@ -340,13 +490,14 @@ def source_section_problem(source: SourceVerdict | None,
 def model_files_for_copyright(declaration: Declaration, package: str,
                               source_matches: Mapping[str, tuple[str, ...]]
                               ) -> list[tuple[Model, str]]:
-    """(model, source path) of every shipped file, as debian/copyright must cover them.
+    """(model, source path) of every file of a model the package carries, as
+    debian/copyright must cover them.
 
     A glob that matched nothing is checked as written, so that its pattern
     still has to be covered.
     """
     out: dict[tuple[str, str], tuple[Model, str]] = {}
-    for model in shipped_models(declaration, package):
+    for model in (*shipped_models(declaration, package), *carried_models(declaration, package)):
         for spec in model.files:
             for path in source_matches.get(spec.path) or (spec.path,):
                 out.setdefault((path, model.name), (model, path))

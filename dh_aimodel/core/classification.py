@@ -85,7 +85,7 @@ def _package_area(models: list[tuple[Model, ModelVerdict]]) -> tuple[Area, list[
     area: Area = "main"
     reasons = []
     for model, verdict in models:
-        if model.delivery == "shipped" and verdict.area is not None:
+        if model.in_package and verdict.area is not None:
             if AREAS.index(verdict.area) > AREAS.index("main"):
                 reasons.append(Reason("area/shipped-model", DERIVED,
                                       f"ships model {model.name}, which is {verdict.cls} "

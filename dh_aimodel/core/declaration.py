@@ -16,14 +16,23 @@ from dh_aimodel.core.errors import Pos
 
 FORMAT_VERSIONS = (1,)
 
-Delivery = Literal["shipped", "downloaded", "reference"]
+Delivery = Literal["shipped", "embedded", "compiled", "generated", "source-only",
+                   "downloaded", "reference"]
 Availability = Literal["public", "on-request", "unavailable", "generated"]
 Reproducible = Literal["yes", "no", "unknown"]
 DataInformation = Literal["complete", "partial", "none"]
 FineTuning = Literal["practical", "impractical", "unknown"]
 Dfsg = Literal["free", "non-free", "undistributable"]
 
-DELIVERIES: tuple[Delivery, ...] = ("shipped", "downloaded", "reference")
+DELIVERIES: tuple[Delivery, ...] = ("shipped", "embedded", "compiled", "generated",
+                                    "source-only", "downloaded", "reference")
+#: Deliveries whose model a binary package carries, in one form or another:
+#: they decide the package's area (aimodel.yaml(5), DELIVERY).
+IN_PACKAGE: tuple[Delivery, ...] = ("shipped", "embedded", "compiled", "generated")
+#: Deliveries whose ``files`` are in the source package (debian/copyright covers them).
+IN_SOURCE: tuple[Delivery, ...] = (*IN_PACKAGE, "source-only")
+#: Deliveries that name ``installed`` files of the package.
+NAMES_INSTALLED: tuple[Delivery, ...] = ("embedded", "compiled", "generated")
 AVAILABILITIES: tuple[Availability, ...] = ("public", "on-request", "unavailable", "generated")
 REPRODUCIBLE: tuple[Reproducible, ...] = ("yes", "no", "unknown")
 DATA_INFORMATION: tuple[DataInformation, ...] = ("complete", "partial", "none")
@@ -128,10 +137,24 @@ class Model:
     components: Mapping[str, Component] = field(default_factory=_empty)
     notes: str | None = None
     extras: Mapping[str, object] = field(default_factory=_empty)
+    #: Paths or globs below the package root of the files that carry the
+    #: model when it is not shipped as itself (embedded, compiled, generated).
+    installed: tuple[str, ...] = ()
 
     @property
     def shipped(self) -> bool:
+        """Installed as the very files declared (the files are in debian/<pkg>/)."""
         return self.delivery == "shipped"
+
+    @property
+    def in_package(self) -> bool:
+        """A binary package carries it (shipped, embedded, compiled or generated)."""
+        return self.delivery in IN_PACKAGE
+
+    @property
+    def in_source(self) -> bool:
+        """Its files are in the source package, so debian/copyright must cover them."""
+        return self.delivery in IN_SOURCE
 
 
 @dataclass(frozen=True, slots=True)

@@ -270,6 +270,11 @@ def _check(runs: list[_PackageRun], declaration: "Declaration",
                    in r.plan.paths_to_hash() if kind == "source"}
         r.verified, found = buildcheck.verify(r.plan, installed, sources)
         problems[r.name] += found
+        if r.plan.carriers:
+            from dh_aimodel.tree.contains import contains
+
+            hosts = {(h, s): contains(r.build_dir / h, Path(s)) for h, s in r.plan.embeddings()}
+            problems[r.name] += buildcheck.embedding_problems(r.plan, hosts)
         for v in r.verified:
             out.verbose(f"{r.name}: {r.build_dir}/{v.path}: model {v.model}, sha256 "
                         f"{v.sha256} (as {v.source})")
@@ -407,7 +412,7 @@ def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, 
     from dh_aimodel.tree.walk import expand, is_glob, source_files
 
     specs = sorted({s.path for m in declaration.models
-                    if m.package in packages and m.shipped for s in m.files})
+                    if m.package in packages and m.in_package for s in m.files})
     files = source_files(Path(".")) if any(is_glob(p) for p in specs) else []
     return {path: expand(path, files, Path(".")) for path in specs}
 

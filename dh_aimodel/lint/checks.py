@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator
 
+from dh_aimodel.core.declaration import IN_PACKAGE
 from dh_aimodel.lint.state import LintState, ScannedFile
 
 #: Finding codes of the readers that make a file malformed (the others say
@@ -117,7 +118,7 @@ def model_not_free_in_main(s: LintState) -> Iterator[Diagnostic]:
         if not _in_main(_section(s, p.package)):
             continue
         for m in p.models:
-            if m.delivery != "shipped":
+            if m.delivery not in IN_PACKAGE:
                 continue
             if m.cls in ("non-free", "undistributable"):
                 yield Diagnostic(s.label_package(p.package), "aimodel-non-free-model-in-main",
@@ -130,7 +131,7 @@ def model_not_free_in_main(s: LintState) -> Iterator[Diagnostic]:
 def model_not_redistributable(s: LintState) -> Iterator[Diagnostic]:
     for p in _packages(s):
         for m in p.models:
-            if m.delivery == "shipped" and m.area == "none":
+            if m.delivery in IN_PACKAGE and m.area == "none":
                 yield Diagnostic(s.label_package(p.package), "aimodel-model-not-redistributable",
                                  m.name)
 
