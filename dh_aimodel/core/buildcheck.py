@@ -20,11 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from dh_aimodel.core.classification import PackageVerdict, SourceVerdict
 from dh_aimodel.core.declaration import IN_PACKAGE, Declaration, FileSpec, Model
-from dh_aimodel.core.errors import Problem
+from dh_aimodel.core.errors import Pos, Problem
 
 #: The tags of ``aimodel lint``'s catalogue that name the conditions found here.
 MISSING = "aimodel-declared-file-missing"
@@ -82,11 +83,13 @@ class Carrier:
 
 @dataclass(frozen=True, slots=True)
 class SourceCheck:
-    """A declared source file of a model that is not installed as itself: its sha256."""
+    """A source-tree file of a model that is not installed as itself, and the
+    sha256 pinned for it (by ``sha256:`` or by the lock, debian/aimodel.sums)."""
 
     model: str
-    spec: FileSpec
     path: str
+    sha256: str
+    pos: Pos | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +143,8 @@ def shipped_models(declaration: Declaration, package: str) -> tuple[Model, ...]:
 
 def plan(declaration: Declaration, package: str, build_dir: str,
          installed: Iterable[InstalledFile],
-         source_matches: Mapping[str, tuple[str, ...]]) -> Plan:
+         source_matches: Mapping[str, tuple[str, ...]],
+         pinned: Mapping[str, str] = MappingProxyType({})) -> Plan:
     """Match installed files to declared ones; report what cannot match at all.
 
     ``source_matches`` maps each declared path (or glob) to the source-tree
@@ -152,6 +156,7 @@ def plan(declaration: Declaration, package: str, build_dir: str,
     expected: list[Expected] = []
     problems: list[Problem] = []
     covered: set[str] = set()
+    checks: list[SourceCheck] = []
     for model in shipped_models(declaration, package):
         for spec in model.files:
             sources = source_matches.get(spec.path, ())
@@ -163,21 +168,40 @@ def plan(declaration: Declaration, package: str, build_dir: str,
                 problems.append(Problem(
                     f"{spec.path} (model {model.name}) is declared but not installed in "
                     f"{build_dir}/", spec.pos, package, MISSING,
-                    f"install it (debian/{package}.install), or set 'package:' to the "
-                    "package that ships it"))
+                    f"install it (debian/{package}.install), set 'package:' to the "
+                    f"package that ships it, or {_OTHER_FORMS}"))
             for f in candidates:
                 same_name = tuple(s for s in sources if PurePosixPath(s).name == f.name)
                 expected.append(Expected(model.name, spec, f.path, spec.sha256, same_name))
+            if spec.sha256 is None:  # the lock pins the source files a glob names
+                checks += [SourceCheck(model.name, s, pinned[s], None)
+                           for s in sources if s in pinned]
     carriers: list[Carrier] = []
-    checks: list[SourceCheck] = []
     for model in carried_models(declaration, package):
-        found, pinned = _carried(model, package, build_dir, files, source_matches, problems)
+        kept, pins = source_side(model, package, source_matches, pinned, problems)
+        found = _carriers(model, kept, package, build_dir, files, problems)
         covered.update(c.installed for c in found)
         carriers += found
-        checks += pinned
+        checks += pins
     problems += _undeclared(declaration, package, build_dir, files, covered)
     return Plan(package, build_dir, tuple(expected), tuple(problems), tuple(carriers),
                 tuple(checks))
+
+
+def source_only_checks(declaration: Declaration, label: str,
+                       source_matches: Mapping[str, tuple[str, ...]],
+                       pinned: Mapping[str, str]) -> tuple[list[SourceCheck], list[Problem]]:
+    """The models kept in the source only: their files must be there, as pinned.
+
+    They decide the source package's area, so a build checks them like the
+    others, reported under ``label`` (``source NAME``).
+    """
+    checks: list[SourceCheck] = []
+    problems: list[Problem] = []
+    for model in declaration.models:
+        if model.delivery == "source-only":
+            checks += source_side(model, label, source_matches, pinned, problems)[1]
+    return checks, problems
 
 
 def carried_models(declaration: Declaration, package: str) -> tuple[Model, ...]:
@@ -194,11 +218,17 @@ _CARRIER_FIX = {
 }
 
 
-def _carried(model: Model, package: str, build_dir: str, files: list[InstalledFile],
-             source_matches: Mapping[str, tuple[str, ...]],
-             problems: list[Problem]) -> tuple[list[Carrier], list[SourceCheck]]:
-    """Check one embedded, compiled or generated model: its declared source files
-    are in the source tree, and the files that carry it are installed."""
+def source_side(model: Model, label: str, source_matches: Mapping[str, tuple[str, ...]],
+                pinned: Mapping[str, str], problems: list[Problem]
+                ) -> tuple[list[str], list[SourceCheck]]:
+    """The source-tree files of a model that is not installed as itself, and
+    the checks of their pinned sha256 (``sha256:``, else the lock's).
+
+    Every declared file must be in the source tree: embedded, compiled and
+    generated models are built from it, and a source-only model is what the
+    source package distributes.  ``label`` names who reports it (a package,
+    or ``source NAME``).
+    """
     sources: list[str] = []
     checks: list[SourceCheck] = []
     for spec in model.files:
@@ -206,11 +236,20 @@ def _carried(model: Model, package: str, build_dir: str, files: list[InstalledFi
         if not matched:
             problems.append(Problem(
                 f"{spec.path} (model {model.name}, delivery: {model.delivery}) is not in "
-                "the source tree", spec.pos, package, MISSING,
+                "the source tree", spec.pos, label, MISSING,
                 "add it to the source package, or correct the path"))
         sources += matched
-        if spec.sha256 is not None:
-            checks += [SourceCheck(model.name, spec, path) for path in matched]
+        for path in matched:
+            digest = spec.sha256 or pinned.get(path)
+            if digest is not None:
+                checks.append(SourceCheck(model.name, path, digest,
+                                          spec.pos if spec.sha256 else None))
+    return sources, checks
+
+
+def _carriers(model: Model, sources: list[str], package: str, build_dir: str,
+              files: list[InstalledFile], problems: list[Problem]) -> list[Carrier]:
+    """The installed files that carry an embedded, compiled or generated model."""
     carriers: list[Carrier] = []
     for pattern in model.installed:
         hits = [f for f in files if fnmatchcase(f.path, pattern.lstrip("/"))]
@@ -228,7 +267,7 @@ def _carried(model: Model, package: str, build_dir: str, files: list[InstalledFi
                     "correct 'format:', or check what the build generates"))
             embeds = tuple(sources) if model.delivery == "embedded" else ()
             carriers.append(Carrier(model.name, model.delivery, f.path, embeds))
-    return carriers, checks
+    return carriers
 
 
 def embedding_problems(p: Plan, found: Mapping[tuple[str, str], bool | OSError]) -> list[Problem]:
@@ -258,6 +297,12 @@ def embedding_problems(p: Plan, found: Mapping[tuple[str, str], bool | OSError])
             "embed the declared file unchanged (the build may compress or convert it: then "
             "declare delivery: generated), or correct 'installed:'"))
     return problems
+
+
+#: The fix when a shipped model's file is not installed as itself: the build
+#: may carry it in another form, which the declaration must then say.
+_OTHER_FORMS = ("declare how the build carries it (delivery: embedded, compiled or generated "
+                "with 'installed:', or source-only when no package installs it)")
 
 
 #: Where dh_installdocs and dh_installchangelogs put a package's documents.
@@ -374,17 +419,26 @@ def verify(p: Plan, installed_digests: Mapping[str, str | OSError],
                 f"{p.build_dir}/ (the installed files of that name belong to other models)",
                 e.spec.pos, p.package, MISSING, f"install it (debian/{p.package}.install)"))
     verified += _carrier_files(p, installed_digests, problems)
-    for sc in p.source_checks:
-        got = source_digests.get(sc.path)
-        if isinstance(got, str) and got != sc.spec.sha256:
-            problems.append(Problem(f"{sc.path} has sha256 {got}, but model {sc.model} declares "
-                                    f"{sc.spec.sha256}", sc.spec.pos, p.package, MISMATCH,
-                                    "restore the declared file, or update its sha256 if the "
-                                    "model was changed on purpose"))
-        elif not isinstance(got, str):
-            problems.append(Problem(f"cannot read {sc.path}: {_strerror(got)}", None, p.package,
-                                    None, "dh_aimodel must read the declared files"))
+    problems += source_check_problems(p.source_checks, source_digests, p.package)
     return verified, problems
+
+
+def source_check_problems(checks: Iterable[SourceCheck],
+                          digests: Mapping[str, str | OSError], label: str) -> list[Problem]:
+    """Source-tree files whose sha256 is not the one pinned for them."""
+    problems = []
+    for sc in checks:
+        got = digests.get(sc.path)
+        where = "declares" if sc.pos is not None else "is pinned in debian/aimodel.sums to"
+        if isinstance(got, str) and got != sc.sha256:
+            problems.append(Problem(f"{sc.path} has sha256 {got}, but model {sc.model} {where} "
+                                    f"{sc.sha256}", sc.pos, label, MISMATCH,
+                                    "restore the declared file, or run aimodel validate "
+                                    "--update-sums if the model was changed on purpose"))
+        elif not isinstance(got, str):
+            problems.append(Problem(f"cannot read {sc.path}: {_strerror(got)}", None, label,
+                                    None, "dh_aimodel must read the declared files"))
+    return problems
 
 
 def _carrier_files(p: Plan, installed_digests: Mapping[str, str | OSError],
@@ -463,8 +517,8 @@ def section_problems(verdict: PackageVerdict) -> list[Problem]:
                         "'distributable' in debian/aimodel.yaml")]
     if not verdict.section_mismatch:
         return []
-    return [Problem(f"Section is {verdict.section_declared} in debian/control, but its models "
-                    f"make it {verdict.section_recommended} ({explain(verdict)})", None,
+    return [Problem(f"Section is {verdict.section_declared} in debian/control, but the "
+                    f"package belongs in {verdict.section_recommended} ({explain(verdict)})", None,
                     package, SECTION, f"set Section: {verdict.section_recommended}")]
 
 
@@ -481,23 +535,29 @@ def source_section_problem(source: SourceVerdict | None,
         if (p.section_mismatch and p.section_declared == source.section_declared
                 and p.section_recommended == source.section_recommended):
             return []
+    why = "; ".join(r.text for r in source.reasons if r.rule == "area/source-only-model")
     return [Problem(f"Section is {source.section_declared} in the source paragraph of "
-                    f"debian/control, but its binary packages make it "
-                    f"{source.section_recommended}", None, f"source {source.name}", SECTION,
+                    f"debian/control, but the source belongs in {source.section_recommended} "
+                    f"({why or 'the area of its binary packages'})", None,
+                    f"source {source.name}", SECTION,
                     f"set Section: {source.section_recommended} there")]
 
 
-def model_files_for_copyright(declaration: Declaration, package: str,
+def model_files_for_copyright(declaration: Declaration, package: str | None,
                               source_matches: Mapping[str, tuple[str, ...]]
                               ) -> list[tuple[Model, str]]:
-    """(model, source path) of every file of a model the package carries, as
-    debian/copyright must cover them.
+    """(model, source path) of every file of a model the package carries (for
+    ``package`` None: of the models kept in the source only), as debian/copyright
+    must cover them.
 
     A glob that matched nothing is checked as written, so that its pattern
     still has to be covered.
     """
     out: dict[tuple[str, str], tuple[Model, str]] = {}
-    for model in (*shipped_models(declaration, package), *carried_models(declaration, package)):
+    models = ((*shipped_models(declaration, package), *carried_models(declaration, package))
+              if package is not None
+              else tuple(m for m in declaration.models if m.delivery == "source-only"))
+    for model in models:
         for spec in model.files:
             for path in source_matches.get(spec.path) or (spec.path,):
                 out.setdefault((path, model.name), (model, path))

@@ -7,7 +7,7 @@ the source, the source's own area) and recommends a Section.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from graphlib import TopologicalSorter
 from typing import Sequence
 
@@ -77,7 +77,21 @@ def judge_models(declaration: Declaration, policy: Policy) -> dict[str, ModelVer
     for name in order:
         decided[name] = policy.judge(by_name[name],
                                      Context(declaration.licenses, decided))
-    return decided
+    return {name: _with_judgements(by_name[name], v) for name, v in decided.items()}
+
+
+def _with_judgements(model: Model, verdict: ModelVerdict) -> ModelVerdict:
+    """The maintainer's recorded judgements, shown after the rules they concern.
+
+    A judgement changes no verdict (the declared fact does); an info reason
+    ``reviewed`` says who vouched for the fact, when and why, under every policy.
+    """
+    if not model.reviewed:
+        return verdict
+    notes = tuple(Reason("reviewed", "maintainer", f"{j.fact}: reviewed by {j.by} on {j.date}: "
+                                                   f"{j.why}", "info")
+                  for j in model.reviewed)
+    return replace(verdict, reasons=verdict.reasons + notes)
 
 
 def _package_area(models: list[tuple[Model, ModelVerdict]]) -> tuple[Area, list[Reason]]:
@@ -107,18 +121,20 @@ def classify(declaration: Declaration, facts: PackagingFacts | None,
         for p in facts.packages:
             grouped[p.name] = []
     for m in declaration.models:
-        if m.delivery == "reference" and m.package is None:
+        if _apart(m):
             continue
         grouped.setdefault(m.package, []).append((m, verdicts[m.name]))
     reference = [verdicts[m.name] for m in declaration.models
                  if m.delivery == "reference" and m.package is None]
+    in_source = [verdicts[m.name] for m in declaration.models if m.delivery == "source-only"]
 
     if not policy.gives_area:
         packages = tuple(
             PackageVerdict(name, None, _declared(facts, name), None,
                            tuple(v for _, v in models))
             for name, models in grouped.items())
-        return Classification(policy, packages + _reference_only(reference), _source(facts, None))
+        apart = _reference_only(reference) + _source_only(in_source, None)
+        return Classification(policy, packages + apart, _source(facts, None))
 
     areas: dict[str | None, Area] = {}
     reasons: dict[str | None, list[Reason]] = {}
@@ -132,8 +148,17 @@ def classify(declaration: Declaration, facts: PackagingFacts | None,
         for name, models in grouped.items())
     source = _source(facts, [p.area for p in packages if p.package is not None])
     if source is not None:
+        source = _with_source_only(source, in_source)
         packages, source = _follow_source(source, list(packages))
-    return Classification(policy, packages + _reference_only(reference), source)
+    return Classification(policy, packages + _reference_only(reference)
+                          + _source_only(in_source, source), source)
+
+
+def _apart(model: Model) -> bool:
+    """Models that decide no binary package's area: bases not packaged, and
+    models kept in the source only (they decide the source's)."""
+    return (model.delivery == "reference" and model.package is None
+            or model.delivery == "source-only")
 
 
 def _reference_only(verdicts: list[ModelVerdict]) -> tuple[PackageVerdict, ...]:
@@ -141,6 +166,48 @@ def _reference_only(verdicts: list[ModelVerdict]) -> tuple[PackageVerdict, ...]:
     if not verdicts:
         return ()
     return (PackageVerdict(None, None, None, None, tuple(verdicts)),)
+
+
+def _source_only(verdicts: list[ModelVerdict], source: SourceVerdict | None
+                 ) -> tuple[PackageVerdict, ...]:
+    """Models in the source package only are shown apart, with their worst area
+    (the area they give the source)."""
+    if not verdicts:
+        return ()
+    areas = [v.area for v in verdicts if v.area is not None]
+    return (PackageVerdict(None, worst_area(areas) if areas else None,
+                           source.section_declared if source else None, None, tuple(verdicts)),)
+
+
+def _with_source_only(source: SourceVerdict, verdicts: list[ModelVerdict]) -> SourceVerdict:
+    """A model kept in the source decides the source's area, as the archive
+    distributes the source (aimodel.yaml(5), DELIVERY: source-only).
+
+    When such models are what keeps the source out of the area its binaries
+    would give it, the advice is the Debian way back: repack without them.
+    """
+    worse = [v for v in verdicts if v.area is not None and v.area != "main"]
+    if not worse:
+        return source
+    known: list[Area] = [a for a in (source.area, *(v.area for v in worse))
+                         if a is not None and a != "none"]
+    area: Area = source_area(known) if known else "none"
+    if "none" in {v.area for v in worse}:
+        area = "none"
+    names = ", ".join(sorted(v.name for v in worse))
+    what = "; ".join(f"{v.name} is {v.cls} (area {v.area})" for v in sorted(worse,
+                                                                           key=lambda v: v.name))
+    where = "no archive area may carry it" if area == "none" else f"so it is in {area}"
+    text = (f"keeps {names} in the source, installed by no binary package ({what}): the "
+            f"archive distributes the source, {where}")
+    if area != source.area and source.area is not None:
+        text += (f"; to bring it back to {source.area}, repack the upstream tarball without "
+                 f"them (Files-Excluded: in debian/copyright, uscan --repack, a +dfsg or +ds "
+                 f"version suffix)")
+    reason = Reason("area/source-only-model", DERIVED, text)
+    return SourceVerdict(source.name, area, source.section_declared,
+                         recommended_section(area, source.section_declared),
+                         source.reasons + (reason,))
 
 
 def _declared(facts: PackagingFacts | None, name: str | None) -> str | None:
@@ -222,9 +289,9 @@ def _follow_source(source: SourceVerdict, packages: list[PackageVerdict]
         out.append(PackageVerdict(p.package, source.area, p.section_declared,
                                   recommended_section(source.area, p.section_declared),
                                   p.models, p.reasons + (reason,), p.area))
-    if not moved:
-        return tuple(out), source
     worse = [p for p in packages if p.package is not None and p.area == source.area]
+    if not moved or not worse:  # no binary: a model kept in the source only, advised apart
+        return tuple(out), source
     names = ", ".join(sorted(str(p.package) for p in worse))
     models = sorted({v.name for p in worse for v in p.models if v.area == source.area})
     was = " and ".join(sorted({str(p.area) for p in moved}, key=AREAS.index))

@@ -41,7 +41,8 @@ DFSG_VERDICTS: tuple[Dfsg, ...] = ("free", "non-free", "undistributable")
 
 MODEL_FORMATS = (
     "safetensors", "gguf", "onnx", "pytorch-pickle", "pytorch-zip", "keras-hdf5",
-    "tflite", "numpy", "tessdata", "other",
+    "tflite", "numpy", "tessdata", "nnue", "gnubg-weights", "sphinx-acoustic", "arpa-lm",
+    "sphinx-dmp-lm", "c-array", "other",
 )
 
 COMPONENT_KEYS = (
@@ -89,6 +90,25 @@ class Software:
     pos: Pos
     url: str | None = None
     non_free_requirements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A fact a maintainer checked by hand and vouches for (``reviewed:``).
+
+    It changes no verdict, the declared fact does: it records who checked it,
+    when and why, for the reviewer who reads the reasons or README.aimodel.
+    """
+
+    fact: str
+    by: str
+    date: str
+    why: str
+    pos: Pos
+
+
+#: What a judgement may be about, besides a dataset's or a program's name.
+JUDGED_FACTS = ("license", "copyright", "training.data", "training.software", "distributable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +160,7 @@ class Model:
     #: Paths or globs below the package root of the files that carry the
     #: model when it is not shipped as itself (embedded, compiled, generated).
     installed: tuple[str, ...] = ()
+    reviewed: tuple[Judgement, ...] = ()
 
     @property
     def shipped(self) -> bool:

@@ -1,9 +1,11 @@
 """``dh_aimodel``: the debhelper command that checks and documents packaged models.
 
-It runs in the dh sequence right after dh_lintian (see debhelper/aimodel.pm
-and dh_aimodel(1)): the package build directories are complete, the
-copyright file and dh_lintian's override file are in place, and
-dh_compress, dh_fixperms, dh_gencontrol and dh_md5sums are still to come.
+It runs in the dh sequence just before dh_installdeb (see debhelper/aimodel.pm
+and dh_aimodel(1)): the package build directories hold what the .deb will
+(compressed, stripped: a file that embeds a model has its final bytes),
+${shlibs:Depends} is in the substvars, the copyright file and dh_lintian's
+override file are in place, and dh_gencontrol and dh_md5sums are still to
+come.
 For every package it acts on, it
 
 1. finds each declared model file in debian/<pkg>/ and verifies its sha256,
@@ -242,6 +244,7 @@ def _check(runs: list[_PackageRun], declaration: "Declaration",
 
     problems: dict[str, list[Problem]] = {r.name: [] for r in runs}
     matches = source_matches(declaration, {r.name for r in runs})
+    pinned: dict[str, str] = {}
     for r in runs:
         if r.models or r.verdict.reasons:
             problems[r.name] += buildcheck.section_problems(r.verdict)
@@ -253,15 +256,20 @@ def _check(runs: list[_PackageRun], declaration: "Declaration",
                 "do not use --link-doc for a package that has models"))
         out.verbose(f"{r.name}: scan {r.build_dir}/")
         r.plan = buildcheck.plan(declaration, r.name, str(r.build_dir),
-                                 scan(r.build_dir, r.heads), matches)
+                                 scan(r.build_dir, r.heads), matches, pinned)
         problems[r.name] += r.plan.problems
+    label = f"source {classification.source.name}" if classification.source else "source"
+    kept, problems[label] = buildcheck.source_only_checks(declaration, label, matches, pinned)
 
     wanted: dict[Path, None] = {}
     for r in runs:
         assert r.plan is not None
         for kind, path in r.plan.paths_to_hash():
             wanted[r.build_dir / path if kind == "installed" else Path(path)] = None
+    wanted.update((Path(c.path), None) for c in kept)
     digests = sha256_files(wanted)
+    problems[label] += buildcheck.source_check_problems(
+        kept, {c.path: digests[Path(c.path)] for c in kept}, label)
     for r in runs:
         assert r.plan is not None
         installed = {path: digests[r.build_dir / path] for kind, path
@@ -283,7 +291,10 @@ def _check(runs: list[_PackageRun], declaration: "Declaration",
     for r in runs:
         problems[r.name] += _copyright(r, declaration, matches, copyrights)
         problems[r.name] += _lint(r, source, declaration, matches, out)
-    return [p for r in runs for p in problems[r.name]]
+    kept_files = buildcheck.model_files_for_copyright(declaration, None, matches)
+    if kept_files:  # the source package distributes them: debian/copyright covers them
+        problems[label] += _coverage(None, label, kept_files, copyrights)[0]
+    return [p for r in runs for p in problems[r.name]] + problems[label]
 
 
 def _lint(r: _PackageRun, source: str | None, declaration: "Declaration",
@@ -404,7 +415,8 @@ def _head(path: str, size: int) -> bytes | None:
 
 
 def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, tuple[str, ...]]:
-    """Each declared path of the packages' shipped models → the source files it names.
+    """Each declared path of the models the packages carry, and of those kept in the
+    source only, → the source files it names.
 
     The source tree is the current directory, listed by the one walker
     (:mod:`dh_aimodel.tree.walk`) that ``aimodel lint`` and ``init`` use too.
@@ -412,7 +424,8 @@ def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, 
     from dh_aimodel.tree.walk import expand, is_glob, source_files
 
     specs = sorted({s.path for m in declaration.models
-                    if m.package in packages and m.in_package for s in m.files})
+                    if m.package in packages and m.in_package or m.delivery == "source-only"
+                    for s in m.files})
     files = source_files(Path(".")) if any(is_glob(p) for p in specs) else []
     return {path: expand(path, files, Path(".")) for path in specs}
 
@@ -427,25 +440,35 @@ def _copyright(r: _PackageRun, declaration: "Declaration",
     outside_main = r.verdict.area in ("contrib", "non-free")
     if not files and not outside_main:
         return []
-    path = dep5.copyright_path(Path("."), r.name)
+    found, copyright, display = _coverage(r.name, r.name, files, cache)
+    if outside_main and copyright is not None:
+        disclaimer = dep5.disclaimer_problem(copyright, r.verdict.area or "",
+                                             buildcheck.explain(r.verdict), display)
+        if disclaimer:
+            found.append(replace(disclaimer, package=r.name))
+    return found
+
+
+def _coverage(package: str | None, label: str, files: list[tuple["Model", str]],
+              cache: dict[Path, Any]) -> tuple[list[Problem], Any, str]:
+    """Whether the copyright file that dh_installdocs picks for ``package``
+    covers ``files``: the problems (reported under ``label``), the parsed
+    file (None when it cannot be read) and its name."""
+    from dh_aimodel.packaging import dep5
+
+    path = dep5.copyright_path(Path("."), package)
     if path not in cache:  # one parse per file, however many packages it covers
         try:
             cache[path] = dep5.read_copyright(path, path.as_posix())
         except AimodelError as exc:
             cache[path] = exc
     copyright = cache[path]
-    if isinstance(copyright, AimodelError):
-        return [replace(p, package=r.name) for p in copyright.problems]
     display = path.as_posix()
+    if isinstance(copyright, AimodelError):
+        return [replace(p, package=label) for p in copyright.problems], None, display
     wanted = [dep5.ModelFile(p, m.name, m.license, m.copyright) for m, p in files]
-    found = [replace(p, package=r.name)
-             for p in dep5.coverage_problems(copyright, wanted, display)]
-    if outside_main:
-        disclaimer = dep5.disclaimer_problem(copyright, r.verdict.area or "",
-                                             buildcheck.explain(r.verdict), display)
-        if disclaimer:
-            found.append(replace(disclaimer, package=r.name))
-    return found
+    return ([replace(p, package=label)
+             for p in dep5.coverage_problems(copyright, wanted, display)], copyright, display)
 
 
 # -- outputs ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Callable, TypeVar, cast
 
@@ -27,7 +28,10 @@ SHA256_RE = re.compile(r"[0-9a-fA-F]{64}\Z")
 
 MODEL_KEYS = ("name", "package", "files", "format", "license", "copyright", "upstream",
               "delivery", "distributable", "task", "base-model", "training", "components",
-              "notes")
+              "notes", "installed", "reviewed")
+JUDGEMENT_KEYS = ("fact", "by", "date", "why")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+BY_RE = re.compile(r".*\S.*<[^<>@\s]+@[^<>@\s]+>\Z")
 FILE_KEYS = ("path", "sha256", "url")
 TRAINING_KEYS = ("data", "software", "reproducible", "cost", "data-information",
                  "fine-tuning")
@@ -111,10 +115,15 @@ class _Fields:
                           "holders as they will appear in debian/copyright")
         package = r.optional(keys, "package", r.string, where, None)
         package = self._package(keys.get("package"), package, where, delivery, node)
+        installed = self._installed(keys, where, delivery, node)
         training = (self._training(keys["training"], f"{where}.training")
                     if "training" in keys else d.Training())
         components = (self._components(keys["components"], f"{where}.components")
                       if "components" in keys else {})
+        facts = (*d.JUDGED_FACTS, *(e.name for e in training.data),
+                 *(e.name for e in training.software))
+        reviewed = (self._reviewed(keys["reviewed"], f"{where}.reviewed", facts)
+                    if "reviewed" in keys else ())
         if isinstance(name, _Unset) or isinstance(license_, _Unset):
             return None
         return d.Model(
@@ -129,7 +138,66 @@ class _Fields:
             base_model=r.optional(keys, "base-model", r.string, where, None),
             training=training, components=MappingProxyType(components),
             notes=r.optional(keys, "notes", r.string, where, None),
-            extras=r.extras(keys))
+            extras=r.extras(keys), installed=installed, reviewed=reviewed)
+
+    def _installed(self, keys: dict[str, yaml.Node], where: str, delivery: str,
+                   model_node: yaml.Node) -> tuple[str, ...]:
+        """The installed files that carry an embedded, compiled or generated model."""
+        r = self.r
+        if "installed" not in keys:
+            if delivery in d.NAMES_INSTALLED:
+                r.error(model_node, f"{where}: missing key 'installed', needed for delivery: "
+                                    f"{delivery}; accepted: the paths or globs below the "
+                                    "package root of the installed files that carry the model")
+            return ()
+        if delivery not in d.NAMES_INSTALLED:
+            r.error(keys["installed"], f"{where}.installed: only a model that is embedded, "
+                                       f"compiled or generated names installed files, but "
+                                       f"delivery is {delivery}; accepted: delivery: embedded, "
+                                       "compiled or generated, or no 'installed'")
+            return ()
+        items = r.sequence(keys["installed"], f"{where}.installed", "paths below the package root")
+        if not items:
+            if items is not None:
+                r.error(keys["installed"], f"{where}.installed must not be empty; accepted: at "
+                                           "least one path")
+            return ()
+        out = []
+        for i, item in enumerate(items):
+            path = r.string(item, f"{where}.installed[{i}]", "a path below the package root")
+            if not isinstance(path, str):
+                continue
+            parts = PurePosixPath(path.lstrip("/")).parts
+            if not parts or ".." in parts:
+                r.error(item, f"{where}.installed[{i}]: '{path}' is not a file of the "
+                              "package; accepted: a path or glob below the package root, "
+                              "such as usr/games/stockfish")
+                continue
+            out.append("/".join(parts))
+        return tuple(out)
+
+    def _reviewed(self, node: yaml.Node, where: str,
+                  facts: tuple[str, ...]) -> tuple[d.Judgement, ...]:
+        """Recorded judgements: who vouches for which fact, when and why."""
+        r = self.r
+        out = []
+        for i, item in enumerate(r.sequence(node, where, "{fact, by, date, why} mappings") or ()):
+            at = f"{where}[{i}]"
+            keys = r.mapping(item, at, JUDGEMENT_KEYS, required=JUDGEMENT_KEYS)
+            if keys is None or not set(JUDGEMENT_KEYS) <= keys.keys():
+                continue
+            fact, by, date, why = (r.string(keys[k], f"{at}.{k}") for k in JUDGEMENT_KEYS)
+            if isinstance(fact, str) and fact not in facts:
+                r.error(keys["fact"], f"{at}.fact: '{fact}' is not a fact of this model; "
+                                      f"accepted: {_accepted(list(facts))}")
+            if isinstance(by, str) and not BY_RE.match(by):
+                r.error(keys["by"], f"{at}.by: '{by}' names nobody to ask; accepted: a name "
+                                    "and an e-mail address, 'Jane Doe <jane@debian.org>'")
+            if isinstance(date, str) and not DATE_RE.match(date):
+                r.error(keys["date"], f"{at}.date: '{date}' is not a date; accepted: YYYY-MM-DD")
+            if all(isinstance(v, str) for v in (fact, by, date, why)):
+                out.append(d.Judgement(fact, by, date, why, r.pos(item)))  # type: ignore[arg-type]
+        return tuple(out)
 
     def _package(self, node: yaml.Node | None, package: str | None, where: str,
                  delivery: str, model_node: yaml.Node) -> str | None:
@@ -144,7 +212,7 @@ class _Fields:
                              f"{where}.package: '{package}' is not a binary package of "
                              f"debian/control; {did_you_mean}accepted: {_accepted(facts.names)}")
             return package
-        if delivery == "reference":
+        if delivery in ("reference", "source-only"):
             return None
         if len(facts.packages) == 1:
             return facts.packages[0].name
@@ -245,12 +313,22 @@ class _Fields:
 
     def _software(self, node: yaml.Node, where: str) -> d.Software | None:
         r = self.r
-        keys = r.mapping(node, where, SOFTWARE_KEYS, required=("name", "license", "available"))
-        if keys is None or not {"name", "license", "available"} <= keys.keys():
+        keys = r.mapping(node, where, SOFTWARE_KEYS, required=("name", "available"))
+        if keys is None or not {"name", "available"} <= keys.keys():
             return None
         name = r.string(keys["name"], f"{where}.name")
-        license_ = r.license(keys["license"], f"{where}.license", words=True)
         available = r.boolean(keys["available"], f"{where}.available")
+        # The licence of a program nobody published decides nothing: it may be
+        # left out then, and reads as unknown (aimodel.yaml(5), training).
+        if "license" in keys:
+            license_ = r.license(keys["license"], f"{where}.license", words=True)
+        elif available is False:
+            license_ = "unknown"
+        else:
+            r.error(node, f"{where}: missing required key 'license'; accepted: the SPDX "
+                          "expression of the program's licence (only a program that is not "
+                          "available, available: false, may leave it out)")
+            return None
         url = r.optional(keys, "url", r.url, where, None)
         requirements = r.optional(keys, "non-free-requirements",
                                   lambda n, w: r.strings(n, w, "requirement names"), where, ())

@@ -130,7 +130,9 @@ def test_declared_but_not_installed():
     assert p.problems == (Problem(
         "models/m.gguf (model m) is declared but not installed in debian/pkg/", AT_5_13, "pkg",
         "aimodel-declared-file-missing",
-        f"{INSTALL}, or set 'package:' to the package that ships it"),)
+        f"{INSTALL}, set 'package:' to the package that ships it, or declare how the build "
+        "carries it (delivery: embedded, compiled or generated with 'installed:', or "
+        "source-only when no package installs it)"),)
 
 
 def test_undeclared_model_file_is_an_error():
@@ -281,7 +283,7 @@ def verdicts(decl, facts=FACTS):
 def test_section_mismatch_names_package_area_reasons_and_fix():
     by_package, _ = verdicts(declaration(model(training="")))
     assert buildcheck.section_problems(by_package["pkg"]) == [Problem(
-        "Section is science in debian/control, but its models make it non-free/science "
+        "Section is science in debian/control, but the package belongs in non-free/science "
         "(m is toxic-candy: no training dataset is declared; no training software is "
         "declared)", None, "pkg", "aimodel-section-mismatch", "set Section: non-free/science")]
 
@@ -306,8 +308,8 @@ def test_runtime_download_is_contrib():
     by_package, _ = verdicts(declaration(model(files="[m.gguf]",
                                                extra="delivery: downloaded\n"), facts), facts)
     problem = buildcheck.section_problems(by_package["pkg"])[0]
-    assert problem.message.startswith("Section is utils in debian/control, but its models "
-                                      "make it contrib/utils (downloads model m at run time")
+    assert problem.message.startswith("Section is utils in debian/control, but the package "
+                                      "belongs in contrib/utils (downloads model m at run time")
 
 
 def test_undistributable_model_cannot_ship():
@@ -324,8 +326,9 @@ def test_source_section_reported_once_when_the_binary_inherits_it():
     by_package, c = verdicts(declaration(model(training=""), facts), facts)
     assert buildcheck.source_section_problem(c.source, by_package.values()) == []
     assert [str(p) for p in buildcheck.source_section_problem(c.source)] == [
-        "source src: Section is science in the source paragraph of debian/control, but its "
-        "binary packages make it non-free/science; set Section: non-free/science there "
+        "source src: Section is science in the source paragraph of debian/control, but the "
+        "source belongs in non-free/science (the area of its binary packages); set Section: "
+        "non-free/science there "
         "[aimodel-section-mismatch]"]
 
 

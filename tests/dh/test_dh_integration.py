@@ -71,7 +71,7 @@ def test_example_builds_with_provenance_and_recommended_section(name, built_exam
     package, area, section, model = EXPECTED[name]
     b = built(built_examples, name)
     assert b.errors() == []
-    assert "   dh_aimodel" in b.output.splitlines()  # dh ran it, after dh_lintian's slot
+    assert "   dh_aimodel" in b.output.splitlines()  # dh ran it, before dh_installdeb
     deb = b.debs[package]
     assert deb_field(deb, "Section") == section
     contents = subprocess.run(["dpkg-deb", "--contents", str(deb)], capture_output=True,
@@ -159,7 +159,7 @@ def _no_copyright_stanza(tree: Path) -> None:
 VARIANTS = {
     "section": ("toxic-candy", _section,
                 "dh_aimodel: error: tiny-lm-data: Section is science in debian/control, but "
-                "its models make it non-free/science (tiny-lm is toxic-candy: ",
+                "the package belongs in non-free/science (tiny-lm is toxic-candy: ",
                 "; set Section: non-free/science [aimodel-section-mismatch]"),
     "undeclared-model": ("free-model", _undeclared,
                          "dh_aimodel: error: iris-classifier-data: debian/iris-classifier-data/"
@@ -231,13 +231,15 @@ def test_dh_skips_dh_aimodel_without_a_declaration(tmp_path, dh_env, built_examp
     assert "usr/share/doc/tiny-lm-data/README.aimodel" not in deb_files(b.debs["tiny-lm-data"])
 
 
-def test_addon_sits_right_after_dh_lintian(tmp_path, dh_env):
+def test_addon_runs_on_the_final_tree_before_dh_installdeb(tmp_path, dh_env):
     require_tools("dh")
     tree = copy_example("toxic-candy", tmp_path)
     (tree / "debian/tiny-lm-data.lintian-overrides").write_text("tiny-lm-data: some-tag\n")
     listing = subprocess.run(["dh", "binary", "--no-act"], cwd=tree, env=dh_env,
                              capture_output=True, text=True, check=True).stdout.split()
-    assert listing[listing.index("dh_lintian") + 1] == "dh_aimodel"
+    assert listing[listing.index("dh_aimodel") + 1] == "dh_installdeb"
+    assert listing.index("dh_lintian") < listing.index("dh_shlibdeps") < listing.index(
+        "dh_aimodel")
 
 
 def test_verbose_build_shows_what_dh_aimodel_does(tmp_path, dh_env, built_examples):

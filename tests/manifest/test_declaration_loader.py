@@ -81,7 +81,7 @@ def test_unknown_key_names_position_and_suggests():
         "debian/aimodel.yaml:3:5: models[0]: missing required key 'license'",
         "debian/aimodel.yaml:5:5: models[0]: unknown key 'licence'; did you mean 'license'? "
         "accepted keys: name, package, files, format, license, copyright, upstream, delivery, "
-        "distributable, task, base-model, training, components, notes, or x-* for your own notes",
+        "distributable, task, base-model, training, components, notes, installed, reviewed, or x-* for your own notes",
     ]
 
 
@@ -110,7 +110,7 @@ def test_all_errors_reported_in_one_run():
                    "5:13: models[0] (Bad_Name).files[0]: '/etc/passwd' is absolute",
                    "5:26: models[0] (Bad_Name).files[1]: '../up.bin' contains '..'",
                    "8:15: models[0] (Bad_Name).delivery: 'sometimes' is not allowed; accepted: "
-                   "shipped, downloaded, reference",
+                   "shipped, embedded, compiled, generated, source-only, downloaded, reference",
                    "9:20: models[0] (Bad_Name).distributable must be a boolean",
                    "12:49: models[0] (Bad_Name).training.data[0].availability: 'secret'",
                    "14:30: models[0] (Bad_Name).training.software[0].license: invalid licence "
@@ -283,7 +283,8 @@ def test_x_keys_with_tags_no_safe_loader_builds_are_errors_not_tracebacks():
                              "false"),
     ("format", "[gguf]", "models[0] (a).format must not be empty or a structure; accepted: one "
                          "of safetensors, gguf, onnx, pytorch-pickle, pytorch-zip, keras-hdf5, "
-                         "tflite, numpy, tessdata, other"),
+                         "tflite, numpy, tessdata, nnue, gnubg-weights, sphinx-acoustic, arpa-lm, "
+                         "sphinx-dmp-lm, c-array, other"),
 ])
 def test_yaml_1_2_scalars(field, value, message):
     text = MODEL.replace("    copyright: me\n", "") + f"    {field}: {value}\n"
