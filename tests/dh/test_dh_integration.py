@@ -238,7 +238,7 @@ def test_addon_runs_on_the_final_tree_before_dh_installdeb(tmp_path, dh_env):
     listing = subprocess.run(["dh", "binary", "--no-act"], cwd=tree, env=dh_env,
                              capture_output=True, text=True, check=True).stdout.split()
     assert listing[listing.index("dh_aimodel") + 1] == "dh_installdeb"
-    assert listing.index("dh_lintian") < listing.index("dh_shlibdeps") < listing.index(
+    assert listing.index("dh_lintian") < listing.index("dh_compress") < listing.index(
         "dh_aimodel")
 
 
