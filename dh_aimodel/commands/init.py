@@ -20,6 +20,7 @@ and parses the result back with the real loader.  The I/O around them
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from dh_aimodel.core.errors import AimodelError, Pos, Problem
 from dh_aimodel.core.facts import PackagingFacts
 
 if TYPE_CHECKING:
+    from dh_aimodel.formats.c_arrays import Summary
     from dh_aimodel.hub.huggingface import HubDataset, HubModel
 
 TODO_MARK = "TODO(aimodel)"
@@ -87,6 +89,19 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class Item:
+    """``- value`` in a list (value already a YAML scalar), maybe with a TODO comment."""
+
+    value: str
+    todo: str | None = None
+
+    @property
+    def line(self) -> str:
+        suffix = f"  # {TODO_MARK}: {_one_line(self.todo)}" if self.todo else ""
+        return f"- {self.value}{suffix}"
+
+
+@dataclass(frozen=True, slots=True)
 class FileEntry:
     path: str
     sha256: str | None = None
@@ -130,6 +145,8 @@ class ModelEntry:
     training: tuple[Field, ...] = ()
     components: tuple[tuple[str, str], ...] = ()
     extras: tuple[Field, ...] = ()
+    #: ``installed:`` paths, for a model the package carries in another form.
+    installed: tuple[Item, ...] = ()
 
     @property
     def has_training(self) -> bool:
@@ -344,20 +361,32 @@ def _size(size: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FoundFile:
-    """A file of the tree that looks like a model."""
+    """A file of the tree that looks like a model.
+
+    ``note`` says what was found in it when its bytes alone do not show it
+    (the arrays of a C source file holding weights).
+    """
 
     path: str
     sha256: str
     format: str | None
     header_license: str | None = None
+    note: str | None = None
+
+
+#: Where the build usually puts what compiled weights end up in, for the
+#: placeholder of ``installed:`` (a library; a program is usr/bin/NAME).
+COMPILED_PLACEHOLDER = "usr/lib/*/lib*.so.*"
 
 
 def from_tree(found: Sequence[FoundFile], facts: PackagingFacts | None,
               fallback_name: str) -> Skeleton:
-    """One model per directory holding model files (a maintainer merges or splits)."""
-    groups: dict[str, list[FoundFile]] = {}
+    """One model per directory holding model files (a maintainer merges or splits),
+    except that each C source file of weights is a model of its own, compiled."""
+    groups: dict[tuple[str, str], list[FoundFile]] = {}
     for f in sorted(found, key=lambda f: f.path):
-        groups.setdefault(str(PurePosixPath(f.path).parent), []).append(f)
+        compiled = f.path if f.format == "c-array" else ""
+        groups.setdefault((str(PurePosixPath(f.path).parent), compiled), []).append(f)
     taken: set[str] = set()
     models = []
     head = _package_field(facts)
@@ -366,13 +395,18 @@ def from_tree(found: Sequence[FoundFile], facts: PackagingFacts | None,
         models.append(_tree_model(name, head, (FileEntry(
             path=f"models/{name}.safetensors",
             todo="no file of the tree looks like a model: list the model files"),), None, ()))
-    for directory, files in groups.items():
+    for (directory, compiled), files in groups.items():
+        if compiled:
+            name = _unique(model_name(PurePosixPath(compiled).stem), taken)
+            models.append(_compiled_model(name, head, files[0], facts))
+            continue
         name = _unique(model_name(directory if directory != "." else fallback_name), taken)
         fmt = _common_format((f.path for f in files), {f.path: f.format for f in files})
         hints = sorted({f"{f.path} says '{f.header_license}'" for f in files
                         if f.header_license})
         models.append(_tree_model(
-            name, head, tuple(FileEntry(path=f.path, sha256=f.sha256) for f in files),
+            name, head,
+            tuple(FileEntry(path=f.path, sha256=f.sha256, comment=f.note) for f in files),
             fmt, tuple(hints)))
     header = (
         "debian/aimodel.yaml: the trained models of this source package, for",
@@ -381,6 +415,26 @@ def from_tree(found: Sequence[FoundFile], facts: PackagingFacts | None,
         "(one model per directory: merge or split entries as upstream does).",
     ) + _TODO_HEADER
     return Skeleton(header, tuple(models))
+
+
+def _compiled_model(name: str, head: tuple[Field, ...], f: FoundFile,
+                    facts: PackagingFacts | None) -> ModelEntry:
+    """A C source file of weights: the model is built into a library or program."""
+    if facts is None:
+        carrier = "the binary package"
+    elif len(facts.names) == 1:
+        carrier = f"binary package {facts.names[0]}"
+    else:
+        carrier = f"the binary package (one of {', '.join(facts.names)})"
+    todo = (f"the weights are compiled into a file of {carrier}: write the path, below the "
+            "package root, of each library or program built from this source (a glob "
+            f"such as {COMPILED_PLACEHOLDER}, or usr/bin/NAME)")
+    model = _tree_model(name, (*head, Field("delivery", "compiled")),
+                        (FileEntry(path=f.path, sha256=f.sha256, comment=f.note),),
+                        "c-array", ())
+    return dataclasses.replace(
+        model, installed=(Item(scalar(COMPILED_PLACEHOLDER), todo),),
+        files_comment=("Source file holding the weights as C arrays, with its sha256.",))
 
 
 def _tree_model(name: str, head: tuple[Field, ...], files: tuple[FileEntry, ...],
@@ -442,12 +496,31 @@ def find_todos(text: str, filename: str) -> list[Problem]:
 def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
     """Files under ``root`` that look like models (debian/ and VCS directories skipped).
 
+    Besides the files that :func:`~dh_aimodel.formats.looks_like_model`
+    takes for models from their head, three kinds need more than a head: an
+    ARPA language model with a long preamble (read further by
+    :func:`~dh_aimodel.formats.sniff_file`), the text files of a Sphinx
+    acoustic model directory whose parameter files were recognised
+    (:func:`~dh_aimodel.formats.model_dirs.model_directories`), and C
+    source files that hold weights as arrays
+    (:func:`~dh_aimodel.formats.c_arrays.c_array_summary`, which reads the
+    whole file).
+
     A file that disappears before its head is read is simply not there; one
     found to be a model that then cannot be hashed or sniffed (removed or
     changed while the tree was scanned) is an :class:`AimodelError` naming
     it, since the declaration would describe a tree that no longer exists.
     """
-    from dh_aimodel.formats import SNIFF_BYTES, looks_like_model, read_metadata, sniff_file
+    from dh_aimodel.formats import (
+        ARPA_NAMES,
+        SNIFF_BYTES,
+        _extension,
+        looks_like_model,
+        read_metadata,
+        sniff_file,
+    )
+    from dh_aimodel.formats.c_arrays import C_EXTENSIONS, c_array_summary
+    from dh_aimodel.formats.model_dirs import model_directories
     from dh_aimodel.packaging.sourcetree import display_name
     from dh_aimodel.tree.hashing import sha256_files
     from dh_aimodel.tree.walk import source_files
@@ -457,35 +530,63 @@ def scan_tree(root: Path, jobs: int | None = None) -> list[FoundFile]:
                             "was found as a model a moment before (is something changing "
                             "the tree?); nothing was written")
 
-    candidates: list[Path] = []
-    for rel in source_files(root):
+    files = source_files(root)
+    formats: dict[str, str | None] = {}  # candidates, with the format found
+    notes: dict[str, str] = {}
+    for rel in files:
         path = root / rel
+        ext = _extension(rel)
         try:
             with open(path, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
-        except OSError:
-            continue
-        if looks_like_model(head, path.name):
-            candidates.append(path)
+            if looks_like_model(head, path.name):
+                formats[rel] = _extension_format(path.name)  # a model, whatever follows
+                formats[rel] = sniff_file(path) or formats[rel]
+            elif ext in ARPA_NAMES and sniff_file(path) == "arpa-lm":
+                formats[rel] = "arpa-lm"
+            elif ext in C_EXTENSIONS and (summary := c_array_summary(path)) is not None:
+                formats[rel] = "c-array"
+                notes[rel] = _c_array_note(summary)
+        except OSError as exc:
+            if rel in formats:
+                raise unreadable(path, exc) from exc
+    for model_dir in model_directories(files):
+        if any(formats.get(m) == model_dir.format for m in model_dir.members):
+            for member in model_dir.members:
+                if member not in formats:
+                    notes[member] = f"part of the {model_dir.format} model in {model_dir.dir}/"
+                formats[member] = model_dir.format
+    candidates = [root / rel for rel in formats]
     digests = sha256_files(candidates, jobs)
     found = []
-    for path in candidates:
+    for rel, fmt in sorted(formats.items()):
+        path = root / rel
         digest = digests[path]
         if isinstance(digest, OSError):
             raise unreadable(path, digest)
-        try:
-            fmt = sniff_file(path) or _extension_format(path.name)
-        except OSError as exc:
-            raise unreadable(path, exc) from exc
         licence = None
-        if fmt:
+        if fmt and fmt != "c-array":  # C arrays carry no licence field, and are big
             try:
                 licence = read_metadata(path, fmt).license
             except Exception:  # noqa: BLE001 - a hint only; the file is hostile input
                 licence = None
-        found.append(FoundFile(path=path.relative_to(root).as_posix(), sha256=digest,
-                               format=fmt, header_license=licence))
+        found.append(FoundFile(path=rel, sha256=digest, format=fmt, header_license=licence,
+                               note=notes.get(rel)))
     return found
+
+
+def _c_array_note(summary: "Summary") -> str:
+    """What a C source file of weights holds, for the comment beside its path.
+
+    >>> from dh_aimodel.formats.c_arrays import Summary
+    >>> _c_array_note(Summary(("a", "b"), 3, 12000))
+    '12000 values in 3 arrays: a, b, ...'
+    """
+    names = ", ".join(summary.arrays)
+    more = ", ..." if summary.array_count > len(summary.arrays) else ""
+    at_least = "at least " if summary.truncated else ""
+    arrays = "array" if summary.array_count == 1 else "arrays"
+    return f"{at_least}{summary.values} values in {summary.array_count} {arrays}: {names}{more}"
 
 
 def hub_skeleton(repo_arg: str, facts: PackagingFacts | None, *, timeout: float,

@@ -31,10 +31,14 @@ The code is split by job, and everything callers use is imported from here:
 :mod:`~dh_aimodel.formats.base` the findings, the metadata and the caps the
 readers share, :mod:`~dh_aimodel.formats.archive` opens zips, one module per
 format holds its reader (``safetensors``, ``gguf``, ``onnx``, ``tflite``,
-``keras``, ``numpy``, ``tessdata``, ``pytorch``) and
-:mod:`~dh_aimodel.formats.pickle_streams` finds pickles.  This module keeps
-the entry points that tie them together: the readers' registry,
-:func:`read_metadata` and :func:`sniff_file`.
+``keras``, ``numpy``, ``tessdata``, ``pytorch``, ``nnue``, ``gnubg``,
+``sphinx`` for the Sphinx acoustic models and the ARPA and DMP language
+models, ``c_arrays`` for weights written as C arrays) and
+:mod:`~dh_aimodel.formats.pickle_streams` finds pickles.
+:mod:`~dh_aimodel.formats.model_dirs` groups the files of models that are a
+directory (Sphinx acoustic models).  This module keeps the entry points that
+tie them together: the readers' registry, :func:`read_metadata` and
+:func:`sniff_file`.
 """
 
 from __future__ import annotations
@@ -66,8 +70,11 @@ from dh_aimodel.formats.base import (
     _Acc,
 )
 from dh_aimodel.formats.bounded import _Bad, _In, _opened
+from dh_aimodel.formats.c_arrays import _read_c_array
 from dh_aimodel.formats.gguf import GGUF_MAX_ELEMENTS, GGUF_MAX_KV, GGUF_SMALL_ARRAY, _read_gguf
+from dh_aimodel.formats.gnubg import _read_gnubg
 from dh_aimodel.formats.keras import _read_keras
+from dh_aimodel.formats.nnue import _read_nnue
 from dh_aimodel.formats.numpy import NPY_HEADER_CAP, _read_numpy
 from dh_aimodel.formats.onnx import _read_onnx
 from dh_aimodel.formats.pickle_streams import PICKLE_MEMBER_CAP, PickleStream, iter_pickles
@@ -87,10 +94,19 @@ from dh_aimodel.formats.sniff import (
 
 # dh_aimodel.lint.inputs reads file names as the sniffer does.
 from dh_aimodel.formats.sniff import _extension as _extension
+from dh_aimodel.formats.sphinx import (
+    ARPA_HEAD_CAP,
+    _read_arpa,
+    _read_dmp,
+    _read_sphinx_acoustic,
+    arpa_deep,
+)
 from dh_aimodel.formats.tessdata import _read_tessdata
 from dh_aimodel.formats.tflite import _read_tflite
 
 __all__ = [
+    "ARPA_HEAD_CAP",
+    "ARPA_NAMES",
     "EXTENSIONS",
     "FIELD_CAP",
     "FINDING_CODES",
@@ -133,16 +149,22 @@ def sniff_file(source: Path | str | BinaryIO, name: str | None = None) -> str | 
     checkpoint whatever its name, one holding only ``.npy`` members is a
     NumPy archive, one with Keras' ``config.json`` and ``model.weights.h5`` a
     Keras model.  Only the central directory is read, within the same bounds
-    as :func:`read_metadata`.  The format says what a file is, not whether it
-    is a model (:func:`looks_like_model`, which reads the name and head only).
+    as :func:`read_metadata`.  A text file named like a language model
+    (:data:`ARPA_NAMES`) is read up to :data:`ARPA_HEAD_CAP` bytes for its
+    ``\\data\\`` line.  The format says what a file is, not whether it is a
+    model (:func:`looks_like_model`, which reads the name and head only).
     """
     if name is None:
         name = Path(cast(str, source)).name
     with _opened(source) as (f, _size):
         head = f.read(SNIFF_BYTES)
         found = sniff(head, name)
-        if found is not None or head[:4] != _ZIP_MAGIC:
+        if found is not None:
             return found
+        if _extension(name) in ARPA_NAMES:
+            return "arpa-lm" if arpa_deep(head + f.read(ARPA_HEAD_CAP - len(head))) else None
+        if head[:4] != _ZIP_MAGIC:
+            return None
         names = _zip_names(f)
     if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
         return "pytorch-zip"
@@ -151,6 +173,10 @@ def sniff_file(source: Path | str | BinaryIO, name: str | None = None) -> str | 
     if "config.json" in names and "model.weights.h5" in names:
         return "keras-hdf5"
     return None
+
+
+#: Extensions of ARPA language models, whose preamble may be longer than a sniffed head.
+ARPA_NAMES: Final = frozenset({".arpa", ".lm"})
 
 
 def read_metadata(source: Path | str | BinaryIO, fmt: str) -> Metadata:
@@ -199,5 +225,11 @@ _READERS: Final[Mapping[str, Callable[[_In, _Acc], None]]] = MappingProxyType({
     "tflite": _read_tflite,
     "numpy": _read_numpy,
     "tessdata": _read_tessdata,
+    "nnue": _read_nnue,
+    "gnubg-weights": _read_gnubg,
+    "sphinx-acoustic": _read_sphinx_acoustic,
+    "arpa-lm": _read_arpa,
+    "sphinx-dmp-lm": _read_dmp,
+    "c-array": _read_c_array,
     "other": _read_other,
 })

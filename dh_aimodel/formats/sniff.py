@@ -3,7 +3,11 @@
 Run on every file of every package, so it looks at that prefix only and
 opens nothing: :func:`sniff`, :func:`looks_like_model` and
 :func:`may_hold_pickles`.  :func:`dh_aimodel.formats.sniff_file` is the
-variant that also looks into zips whose name does not tell.
+variant that also looks into zips whose name does not tell, and further
+into ARPA language models whose preamble is longer than the prefix.  The
+heads of the formats that have a module of their own (NNUE, gnubg, Sphinx)
+are recognised by that module (``nnue_head``, ``gnubg_head``,
+``sphinx_head``), next to its reader.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ import struct
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
+
+from dh_aimodel.formats.gnubg import gnubg_head
+from dh_aimodel.formats.nnue import nnue_head
+from dh_aimodel.formats.sphinx import sphinx_head
 
 #: How many leading bytes :func:`sniff` needs.  Every magic number and
 #: plausibility check below fits in this prefix.
@@ -78,14 +86,19 @@ _OTHER_MODEL_EXTENSIONS: Final = frozenset({
 EXTENSIONS: Final[Mapping[str, str]] = MappingProxyType({
     ".safetensors": "safetensors", ".gguf": "gguf", ".onnx": "onnx",
     ".tflite": "tflite", ".traineddata": "tessdata", ".pt": "pytorch-zip",
-    ".pth": "pytorch-zip", ".ckpt": "pytorch-zip", ".keras": "keras-hdf5",
+    ".pth": "pytorch-zip", ".ckpt": "pytorch-zip", ".keras": "keras-hdf5", ".nnue": "nnue",
     **{ext: "other" for ext in sorted(_OTHER_MODEL_EXTENSIONS)},
 })
 
 
+def _base_name(name: str) -> str:
+    """The lower-cased last component of ``name`` (``/`` or ``\\`` separated)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
 def _extension(name: str) -> str:
     """The lower-cased extension of ``name``, keeping ``.pth.tar`` style pairs."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    base = _base_name(name)
     for double in (".pth.tar", ".pt.tar"):
         if base.endswith(double) and len(base) > len(double):
             return double
@@ -212,6 +225,13 @@ def sniff(head: bytes, name: str) -> str | None:
         return "onnx"
     if _looks_pickled(head, ext):
         return "pytorch-pickle"
+    if nnue_head(head, ext):
+        return "nnue"
+    if gnubg_head(head):
+        return "gnubg-weights"
+    family = sphinx_head(head, _base_name(name))
+    if family is not None:
+        return family
     if head[:4] in _OTHER_MAGICS or head[4:8] == b"ORTM" or head[:4] == _FASTTEXT_MAGIC:
         return "other"
     if ext in _OTHER_MODEL_EXTENSIONS:

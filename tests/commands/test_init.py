@@ -352,3 +352,68 @@ def test_never_overwrites_without_force(tree, capsys):
 def test_needs_a_debian_directory(tmp_path, capsys):
     status, _, err = run(capsys, "init", str(tmp_path))
     assert status == 2 and "run aimodel init in a Debian source tree" in err
+
+
+# -- the formats of game, speech and codec packages ------------------------------------
+
+NNUE = (struct.pack("<III", 0x7AF32F20, 0x1C1020F2, 11) + b"Features=HK"
+        + struct.pack("<I", 0x5F234CB8) + bytes(64))
+GNUBG_WEIGHTS = b"GNU Backgammon 1.00\n250 128 5 contact 0.100000 1.000000\n  0.1234567\n"
+S3 = b"s3\nversion 1.0\nchksum0 yes\nendhdr\n" + struct.pack("<I", 0x11223344) + bytes(32)
+ARPA_LM = (b"Language model created by QuickLM on Wed Aug  4 14:21:56 EDT 1999\n\n"
+           b"\\data\\\nngram 1=2\n\n\\1-grams:\n-0.3 <s> 0.0\n-0.3 </s> 0.0\n\n\\end\\\n")
+
+
+def opus_style_weights(count: int = 12_000) -> bytes:
+    values = ",".join(str((i * 37) % 256 - 128) for i in range(count))
+    return (b"/* Auto generated from checkpoint plc.pth */\n#include \"nnet.h\"\n"
+            b"static const opus_int8 plc_dense_weights_int8[12000] = {\n"
+            + values.encode() + b"\n};\n")
+
+
+def test_init_declares_game_speech_and_codec_models(tree, capsys):
+    files = {
+        "src/nn-1111cefa1111.nnue": NNUE,
+        "gnubg.weights": GNUBG_WEIGHTS,
+        "model/en-us/en-us/means": S3, "model/en-us/en-us/variances": S3,
+        "model/en-us/en-us/transition_matrices": S3,
+        "model/en-us/en-us/mdef": b"0.3\n42 n_base\n137053 n_tri\n",
+        "model/en-us/en-us/feat.params": b"-lowerf 130\n-upperf 6800\n",
+        "model/en-us/en-us/noisedict": b"<s> SIL\n</s> SIL\n",
+        "model/en-us/en-us/README": b"A generic US English acoustic model.\n",
+        "lm/turtle.lm": ARPA_LM,
+        "dnn/plc_data.c": opus_style_weights(),
+        "dnn/nnet.c": b"static const int small[4] = {1, -2, 3, 4};\n" * 2000,
+        "doc/gnubg.txt": b"GNU Backgammon is a program for playing backgammon.\n",
+    }
+    for rel, data in files.items():
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_bytes(data)
+    status, out, err = run(capsys, "init", str(tree))
+    assert (status, err) == (0, "")
+    text, data = declaration(tree)
+    by_name = {m["name"]: m for m in data["models"]}
+    assert {n: (m.get("format"), [f["path"] for f in m["files"]])
+            for n, m in by_name.items()} == {
+        "src": ("nnue", ["src/nn-1111cefa1111.nnue"]),
+        "iris-classifier": ("gnubg-weights", ["gnubg.weights"]),
+        "en-us": ("sphinx-acoustic", [f"model/en-us/en-us/{n}" for n in (
+            "feat.params", "mdef", "means", "noisedict", "transition_matrices",
+            "variances")]),
+        "lm": ("arpa-lm", ["lm/turtle.lm"]),
+        "plc_data": ("c-array", ["dnn/plc_data.c"]),
+    }
+    assert by_name["en-us"]["files"][0] == {"path": "model/en-us/en-us/feat.params",
+                                            "sha256": sha(files["model/en-us/en-us/feat.params"])}
+    assert "feat.params  # part of the sphinx-acoustic model in model/en-us/en-us/" in text
+    compiled = by_name["plc_data"]
+    assert (compiled["delivery"], compiled["installed"]) == ("compiled", ["usr/lib/*/lib*.so.*"])
+    assert "plc_data.c  # 12000 values in 1 array: plc_dense_weights_int8\n" in text
+    assert ("TODO(aimodel): the weights are compiled into a file of binary package "
+            "iris-classifier-data: write the path") in text
+    assert all("delivery" not in m for n, m in by_name.items() if n != "plc_data")
+    # settled: licences and the installed path; the other placeholders accepted
+    settled = without_todos(text).replace("license: unknown\n", "license: MIT\n")
+    (tree / "debian/aimodel.yaml").write_text(settled)
+    status, out, err = run(capsys, "validate", str(tree))
+    assert (status, err) == (0, ""), out
