@@ -125,3 +125,76 @@ def lint_big_deb_rss(ctx: Context) -> Measurement:
     return Measurement(ours=peak, baseline=float(RSS_LIMIT_MIB), unit="MiB",
                        baseline_label="limit", ratio=RSS_LIMIT_MIB / peak,
                        details={"model_bytes": size})
+
+
+#: Our speed at least this fraction of the C pipeline's (see :func:`lint_deb_10k`).
+DEB_10K_TARGET = 0.5
+
+
+def _declare(pkg: Path, data: Path) -> None:
+    """README.aimodel declaring ``data`` (a model of no format lint reads) with its
+    sha256, as dh_aimodel writes it: lint then knows which models are declared."""
+    import hashlib
+
+    with open(data, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    doc = pkg / "usr/share/doc/bench-lib"
+    doc.mkdir(parents=True, exist_ok=True)
+    (doc / "README.aimodel").write_text(
+        "Format-Version: 1\nPackage: bench-lib\nSource: bench-lib\n\n"
+        "Model: corpus\nDelivery: shipped\nLicense: MIT\nModel-Format: other\n"
+        f"Files:\n {digest}  /{data.relative_to(pkg).as_posix()}\n")
+
+
+@benchmark("lint-deb-10k", target=ratio_at_least(DEB_10K_TARGET, "dpkg-deb|sha256sum"))
+def lint_deb_10k(ctx: Context) -> Measurement:
+    """``aimodel lint`` on a .deb of 10,000 files and 128 MiB of data vs hashing its data.tar.
+
+    The package is scan-10k's build directory (a library, documentation,
+    test data, five models and decoys) plus one 128 MiB data file that is
+    no model (16 MiB with --quick), packed by ``dpkg-deb -Zgzip``: the
+    shape of pocketsphinx or gnubg, whose models are many files no header
+    reader knows.  lint reads every member once, hashing each (a declared
+    file of any format is checked by its sha256) and reading models
+    further.  The baseline is the same bytes in C: ``dpkg-deb
+    --fsys-tarfile X.deb | sha256sum`` (decompress, then one sha256 of the
+    whole tar).  Both are fresh processes; ours must report exactly the
+    five planted models (no README.aimodel declares them).
+    """
+    from bench.bench_scan import MODELS, make_tree
+
+    need_tool("dpkg-deb", "dpkg")
+    need_tool("sha256sum", "coreutils")
+    n = ctx.size(10_000, 1_000)
+    root = ctx.workdir / "lint-10k"
+    shutil.rmtree(root, ignore_errors=True)
+    pkg = root / "bench-lib"
+    make_tree(pkg, n)
+    data = pkg / "usr/share/bench-lib/data/corpus.dat"
+    shutil.copyfile(ctx.data_file("lint-corpus.bin", ctx.size(128 * MiB, 16 * MiB)), data)
+    _declare(pkg, data)
+    (pkg / "DEBIAN").mkdir()
+    (pkg / "DEBIAN/control").write_text(
+        "Package: bench-lib\nVersion: 1.0\nArchitecture: all\nMaintainer: B <b@example.org>\n"
+        "Section: science\nDescription: bench\n bench\n")
+    deb = root / "bench-lib.deb"
+    subprocess.run(["dpkg-deb", "-Zgzip", "--root-owner-group", "--build", str(pkg), str(deb)],
+                   check=True, capture_output=True)
+    shutil.rmtree(pkg)
+    env = python_env(ctx.workdir)
+    argv = [sys.executable, "-m", "dh_aimodel", "lint", str(deb)]
+    found = subprocess.run(argv, env=env, capture_output=True, text=True, check=False).stdout
+    undeclared = {line.rsplit("[", 1)[1].rstrip("]") for line in found.splitlines()
+                  if "aimodel-undeclared-model-file" in line}
+    if undeclared != set(MODELS) or "aimodel-declared-file-missing" in found:
+        raise BenchError(f"lint reported models {sorted(undeclared)}, planted {sorted(MODELS)}; "
+                         f"all it said: {found[-500:]}")
+    baseline = ["sh", "-c", 'dpkg-deb --fsys-tarfile "$1" | sha256sum >/dev/null', "sh", str(deb)]
+    (ours, s_ours), (theirs, s_theirs) = best_of_pair(
+        ctx.runs, lambda: _run(argv, env), lambda: _run(baseline, env))
+    size = deb.stat().st_size
+    ctx.remove(deb)
+    return Measurement(ours=ours, baseline=theirs, unit="s", baseline_label="dpkg-deb|sha256sum",
+                       ratio=theirs / ours,
+                       details={"files": n + 1, "deb_bytes": size, "ours_samples": s_ours,
+                                "baseline_samples": s_theirs})

@@ -11,11 +11,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "overrides", help="print or write Lintian overrides for model files",
         description="Compute the Lintian overrides that the declared model files need: only "
                     "for tags the Lintian that will check the package really emits for them "
-                    "(the installed Lintian, or --lintian-version; today "
+                    "(the installed Lintian, or --lintian-version): "
                     "very-long-line-length-in-source-file in the source package, for files "
-                    "with a line over 512 characters, and from Lintian 2.124 only for files "
-                    "file(1) calls text), each after a '#' line saying which "
-                    "model, which class and why. Without --write, print what would be "
+                    "the source package holds with a line over 512 characters (from Lintian "
+                    "2.124 only files file(1) calls text), and spelling-error-in-binary on a "
+                    "built program that embeds a model whose bytes hold misspelt words; each "
+                    "after a '#' line saying which model, which class and why. Without --write, print what would be "
                     "added; with --write, append it to debian/source/lintian-overrides "
                     "(and debian/<package>.lintian-overrides), keeping the maintainer's "
                     "lines and never duplicating an override.")

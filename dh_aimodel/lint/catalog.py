@@ -7,6 +7,7 @@ from here only; checks name the tag and the context.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal, Mapping
@@ -77,13 +78,34 @@ def get(tag: str) -> TagInfo:
         raise UsageError(f"unknown tag '{tag}'; aimodel lint --list-tags lists them") from None
 
 
+def plain_text(markup: str) -> str:
+    """Tag-file markup as text, as Lintian's ``markdown_to_plain`` (Output/EWI.pm) makes it.
+
+    Tag files write literals as ``<code>x</code>`` and ``<`` ``>`` as
+    ``&lt;`` ``&gt;``, as Lintian's own do.  In Lintian's order: ``<i>``
+    and ``<em>`` become angle brackets, a Markdown link ``[text](url)``
+    its text, every other HTML tag is dropped but the URL shorthand
+    ``<https://...>`` keeps its URL, and entities are decoded last (so an
+    ``&lt;x&gt;`` survives as ``<x>``).
+    """
+    import html
+
+    text = re.sub(r"<i>|<em>", "&lt;", markup)
+    text = re.sub(r"</i>|</em>", "&gt;", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+    text = re.sub(r"<(?![a-z]+://)[^>]+>", "", text)
+    text = re.sub(r"<([a-z]+://[^>]+)>", r"\1", text)
+    return html.unescape(text)
+
+
 def explain(info: TagInfo) -> str:
-    """The entry as ``lintian-explain-tags`` shows one."""
+    """The entry as ``lintian-explain-tags`` shows one: plain text, no markup."""
     lines = [f"N:   {info.name}", "N:"]
-    lines += [f"N:   {line}" if line else "N:" for line in info.explanation.split("\n")]
+    lines += [f"N:   {line}" if line else "N:"
+              for line in plain_text(info.explanation).split("\n")]
     lines.append("N:")
     if info.see_also:
-        lines.append(f"N:   Refer to {', '.join(info.see_also)} for details.")
+        lines.append(f"N:   Refer to {plain_text(', '.join(info.see_also))} for details.")
         lines.append("N:")
     lines.append(f"N:   Visibility: {info.severity}")
     lines.append("N:")

@@ -7,7 +7,10 @@
 * a .deb: its control file and data.tar, streamed (:mod:`.debfile`); the
   declaration comes from ``--source DIR`` when given, else the package's own
   usr/share/doc/<pkg>/README.aimodel (written by dh_aimodel), else only the
-  files themselves are linted;
+  files themselves are linted.  A declared file is looked up among all the
+  package's members (by path, through links) and checked by its sha256,
+  whatever its format: most model files (a Sphinx ``mdef``, a gnubg
+  ``.weights``) have no header lint could read;
 * a .changes: every .deb it lists;
 * a package build directory, for dh_aimodel (:func:`build_dir_target`).
 """
@@ -28,9 +31,10 @@ from dh_aimodel.tree.walk import expand, source_files
 if TYPE_CHECKING:
     from debian.copyright import Copyright
 
-    from dh_aimodel.core.buildcheck import Plan
+    from dh_aimodel.core.buildcheck import InstalledFile, Plan
     from dh_aimodel.core.declaration import Declaration
     from dh_aimodel.core.facts import PackagingFacts
+    from dh_aimodel.packaging.debfile import DebContents
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,19 +214,63 @@ def _text(contents, *names: str) -> str | None:  # noqa: ANN001
     return None
 
 
-def _provenance(text: str, installed: set[str], package: str) -> tuple[list[DeclaredFile], dict[str, str]]:
-    """Declared files and licences from README.aimodel (:mod:`dh_aimodel.packaging.provenance`)."""
+def _provenance(text: str, contents: "DebContents", package: str
+                ) -> tuple[list[DeclaredFile], dict[str, str]]:
+    """Declared files and licences from README.aimodel (:mod:`dh_aimodel.packaging.provenance`).
+
+    Each listed file (a model's own, or one that carries a model embedded,
+    compiled or generated) is there when the package has a regular file at
+    its path, through links as dpkg would install it; it then names that
+    member, whose bytes are checked and which is then a declared model.
+    """
     from dh_aimodel.packaging.provenance import shipped_files
 
     declared: list[DeclaredFile] = []
     licences: dict[str, str] = {}
     for f in shipped_files(text):
+        entry = contents.resolve(f.path)
         declared.append(DeclaredFile(f.model, package, f.path, True, f.sha256,
-                                     (f.path,) if f.path in installed else (), f.format,
+                                     (entry.path,) if entry is not None else (), f.format,
                                      f.license))
         if f.license:
-            licences[f.path] = f.license
+            licences[entry.path if entry is not None else f.path] = f.license
     return declared, licences
+
+
+def _installed(contents: "DebContents", scanned: Mapping[str, ScannedFile]
+               ) -> list["InstalledFile"]:
+    """The package's files as dh_aimodel saw them in debian/<pkg>/ before it was
+    packed: every regular member and every hard link (one more name of a
+    regular file), not symbolic links (dh_aimodel's scan skips them)."""
+    from dh_aimodel.core.buildcheck import InstalledFile
+
+    names = [*contents.entries, *(k.path for k in contents.links.values() if k.hard)]
+    out = []
+    for path in sorted(names):
+        entry = contents.resolve(path)
+        if entry is not None:
+            f = scanned.get(entry.path)
+            out.append(InstalledFile(path, f is not None and f.is_model,
+                                     f.format if f is not None else None))
+    return out
+
+
+def _with_declared(scanned: list[ScannedFile], declared: list[DeclaredFile],
+                   contents: "DebContents") -> tuple[ScannedFile, ...]:
+    """The scanned members, and every other declared member with its sha256.
+
+    The checksum check compares a declared sha256 with the file's, which
+    read_deb computed for every member; a file of no format lint reads joins
+    the state for that alone (not a model: the undeclared-model check never
+    sees it).
+    """
+    known = {f.path for f in scanned}
+    extra = []
+    for path in sorted({p for d in declared for p in d.matched} - known):
+        entry = contents.resolve(path)
+        if entry is not None:
+            extra.append(ScannedFile(path, False, sha256=entry.sha256))
+    return (*scanned, *extra)
 
 
 def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
@@ -261,7 +309,6 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
     contents = read_deb(deb, examine, wanted)
     package = contents.control.get("Package", "unknown")
     files = contents.files
-    installed = {f.path for f in files}
     declaration = None
     problems: tuple = ()
     classification = None
@@ -270,7 +317,7 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
     knows = False
     src_name = contents.control.get("Source", package).split()[0]
     if source is not None:
-        from dh_aimodel.core.buildcheck import InstalledFile, plan
+        from dh_aimodel.core.buildcheck import plan
 
         declaration, problems, facts = _load_source(source)
         if declaration is not None:
@@ -280,14 +327,14 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
             matches = {s.path: expand(s.path, tree_files, source)
                        for m in declaration.models for s in m.files}
             p = plan(declaration, package, f"debian/{package}",
-                     [InstalledFile(f.path, f.is_model, f.format) for f in files], matches)
+                     _installed(contents, {f.path: f for f in files}), matches)
             declared = _declared_installed(declaration, package, p, matches)
     else:
         readme = _text(contents, f"usr/share/doc/{package}/README.aimodel",
                        f"usr/share/doc/{package}/README.aimodel.gz")
         if readme is not None:
             knows = True
-            declared, licences = _provenance(readme, installed, package)
+            declared, licences = _provenance(readme, contents, package)
     copyright = None
     needs_copyright = source is not None or (
         not knows and any(f.metadata is not None and f.metadata.license for f in files))
@@ -298,8 +345,9 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
     state = LintState(
         kind="binary", source=src_name, binary=package, declaration=declaration,
         declaration_problems=tuple(problems), classification=classification,
-        files=tuple(files), declared=tuple(declared), knows_declared=knows,
-        copyright=copyright, copyright_name=f"usr/share/doc/{package}/copyright",
+        files=_with_declared(files, declared, contents), declared=tuple(declared),
+        knows_declared=knows, copyright=copyright,
+        copyright_name=f"usr/share/doc/{package}/copyright",
         sections={package: contents.control.get("Section")},
         archive_problems=tuple(contents.problems), provenance_licences=licences,
     )

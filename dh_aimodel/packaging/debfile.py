@@ -1,25 +1,33 @@
 """Read a .deb in Python: the ar archive, its control file and its data.tar.*.
 
 The data archive is read in one forward pass (``tarfile`` stream mode over
-gz/xz/bz2/uncompressed, or ``dpkg-deb --fsys-tarfile`` for zstd, which the
-standard library cannot decompress).  Nothing is extracted to disk.  Of a
-model file, or of a file that may hold pickles, only a bounded head and tail
-are kept in memory (enough for every header :mod:`dh_aimodel.formats` reads,
-and for the central directory of a PyTorch zip); the rest streams through
-sha256.  Members with absolute or ``..`` names and links leading out of the
-tree are reported, never followed.
+the standard library's gz/xz/lzma/bz2 readers or the uncompressed tar, or
+over ``dpkg-deb --fsys-tarfile`` for zstd, which the standard library cannot
+decompress).  Nothing is extracted to disk.  Every
+regular member is hashed as it streams by and recorded with its size, and
+every link with its target, so that a declared file of any format (a Sphinx
+``mdef``, a gnubg ``.weights``, an executable that embeds a model) is found
+by its path and content.  Of a model file, or of a file that may hold
+pickles, a bounded head and tail are kept in memory besides (enough for
+every header :mod:`dh_aimodel.formats` reads, and for the central directory
+of a PyTorch zip).  Members with absolute or ``..`` names and links leading
+out of the tree are reported, never followed.
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import io
+import lzma
 import subprocess
 import tarfile
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, BinaryIO, Callable, Generic, Iterator, TypeVar
+from typing import IO, Any, BinaryIO, Callable, Generic, Iterator, TypeVar, cast
 
 from dh_aimodel.core.errors import AimodelError, PackagingError, Pos
 from dh_aimodel.formats.bounded import _Window
@@ -124,6 +132,31 @@ class Member:
     sparse: Sparse | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A regular member of data.tar: what says a file is there, and with which bytes."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A symbolic or hard link of data.tar, as the archive has it."""
+
+    path: str
+    #: A symbolic link's target as written (relative to its directory, or
+    #: absolute: from the package root once installed); a hard link's is the
+    #: archive path of the member it shares its data with.
+    target: str
+    hard: bool
+
+
+#: Links followed at most while resolving one path (Linux's own limit).
+MAX_LINKS = 40
+
+
 @dataclass
 class DebContents(Generic[R]):
     control: dict[str, str] = field(default_factory=dict)
@@ -131,6 +164,43 @@ class DebContents(Generic[R]):
     files: list[R] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     texts: dict[str, bytes] = field(default_factory=dict)
+    #: Every regular member, by path (links are in :attr:`links`).
+    entries: dict[str, Entry] = field(default_factory=dict)
+    #: Every symbolic and hard link that stays inside the package, by path.
+    links: dict[str, Link] = field(default_factory=dict)
+
+    def resolve(self, path: str) -> Entry | None:
+        """The regular member that ``path`` names once installed, through links.
+
+        Symbolic links (also on a directory of the path) and hard links are
+        followed as the installed system would follow them, an absolute
+        target from the package root; None when no regular member is there,
+        the path leaves the package, or links loop.
+        """
+        found = self.entries.get(path)
+        if found is not None or not self.links:
+            return found
+        pending = [p for p in path.split("/") if p not in ("", ".")]
+        done: list[str] = []
+        hops = 0
+        while pending:
+            part = pending.pop(0)
+            if part == "..":
+                if not done:
+                    return None
+                done.pop()
+                continue
+            link = self.links.get("/".join((*done, part)))
+            if link is None:
+                done.append(part)
+                continue
+            hops += 1
+            if hops > MAX_LINKS:
+                return None
+            if link.hard or link.target.startswith("/"):
+                done = []
+            pending[:0] = [p for p in link.target.split("/") if p not in ("", ".")]
+        return self.entries.get("/".join(done))
 
 
 def _normalise(name: str) -> str:
@@ -141,9 +211,11 @@ def _normalise(name: str) -> str:
 def _escapes(name: str) -> str | None:
     if name.startswith("/"):
         return "absolute path"
+    if ".." not in name:  # nearly every member: no walk (this runs for each of them)
+        return None
     depth = 0
-    for part in PurePosixPath(name).parts:
-        depth += -1 if part == ".." else (0 if part == "." else 1)
+    for part in name.split("/"):
+        depth += -1 if part == ".." else (0 if part in ("", ".") else 1)
         if depth < 0:
             return "path climbs out with .."
     return None
@@ -156,14 +228,45 @@ def _link_escapes(member: str, target: str) -> bool:
     return _escapes(str(PurePosixPath(member).parent / target)) is not None
 
 
-def _open_data(deb: Path, f: BinaryIO, m: ArMember) -> tuple[tarfile.TarFile, subprocess.Popen | None]:
-    if m.name.endswith(".zst"):
+#: Decompressors of data.tar by its name's suffix (what dpkg-deb goes by too).
+_DECOMPRESSORS: dict[str, Callable[[io.BufferedReader], IO[bytes]]] = {
+    ".gz": lambda raw: cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")),  # no IO to typeshed
+    ".xz": lzma.LZMAFile,
+    ".lzma": lzma.LZMAFile,
+    ".bz2": bz2.BZ2File,
+    "": lambda raw: raw,
+}
+
+
+def _open_data(deb: Path, f: BinaryIO, m: ArMember,
+               display: str) -> tuple[tarfile.TarFile, subprocess.Popen | None]:
+    """data.tar as an uncompressed tar stream.
+
+    The decompression is ours (or dpkg-deb's for zstd), not tarfile's
+    ``r|*``: tarfile keeps all it decompressed ahead in one bytes object and
+    copies the rest of it at every read, hundreds of kilobytes per 512-byte
+    header when text compresses well, which made that copying the largest
+    cost of reading a package of many small files.
+    """
+    proc = None
+    suffix = m.name[len("data.tar"):]
+    if suffix == ".zst":
         proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert proc.stdout is not None
-        return tarfile.open(fileobj=proc.stdout, mode="r|"), proc
-    stream = io.BufferedReader(_Window(f, m.size, m.offset), CHUNK)
-    return tarfile.open(fileobj=stream, mode="r|*"), None
+        stream: IO[bytes] = proc.stdout
+    elif suffix in _DECOMPRESSORS:
+        stream = _DECOMPRESSORS[suffix](io.BufferedReader(_Window(f, m.size, m.offset), CHUNK))
+    else:
+        raise PackagingError(f"{m.name}: unknown compression; accepted: data.tar, "
+                             "data.tar.gz, .xz, .lzma, .bz2 or .zst", Pos(display, 1, 1))
+    try:
+        return tarfile.open(fileobj=stream, mode="r|"), proc
+    except _DAMAGED as exc:
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+        raise _damaged(display, exc) from exc
 
 
 def _read_control(f: BinaryIO, m: ArMember, display: str) -> dict[str, str]:
@@ -188,6 +291,21 @@ def _read_control(f: BinaryIO, m: ArMember, display: str) -> dict[str, str]:
                 return dict(Deb822(data.decode("utf-8", "replace").splitlines()))
     raise PackagingError("no control file in control.tar; the .deb is corrupt",
                          Pos(display, 1, 1))
+
+
+def _digest(first: bytes, rest: io.RawIOBase, size: int) -> str:
+    """sha256 of a member of ``size`` bytes: those already read, then the rest
+    read into one buffer of at most CHUNK bytes (sized to what is left, as
+    most members are small and a zeroed megabyte each would cost more than
+    their hashing)."""
+    digest = hashlib.sha256(first)
+    left = size - len(first)
+    if left > 0:
+        buf = bytearray(min(CHUNK, left))
+        view = memoryview(buf)
+        while n := rest.readinto(buf):
+            digest.update(view[:n])
+    return digest.hexdigest()
 
 
 def _stream_member(fh: BinaryIO, size: int, keep_tail: bool) -> tuple[bytes, bytes, str]:
@@ -219,13 +337,15 @@ def _stream_member(fh: BinaryIO, size: int, keep_tail: bool) -> tuple[bytes, byt
 
 def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
              wanted_text: Callable[[str], bool] = lambda p: False) -> DebContents[R]:
-    """Control fields, archive problems and what ``examine`` makes of each member
-    that is a model or may hold pickles.
+    """Control fields, archive problems, every member's path, size and sha256,
+    every link, and what ``examine`` makes of each member that is a model or
+    may hold pickles.
 
     ``examine`` gets the member (head, tail, sha256) while the archive
     streams, and only what it returns is kept (None: nothing): a member's
     bytes, up to :data:`HEAD_KEEP` + :data:`TAIL_KEEP`, are alive during its
     own call only, so memory stays flat however many models a package ships.
+    Any other member is hashed :data:`CHUNK` by :data:`CHUNK` and forgotten.
     ``wanted_text`` says which small files to keep whole (copyright,
     README.aimodel, the Lintian override file).
     """
@@ -246,7 +366,7 @@ def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
             raise PackagingError("no control.tar.* or data.tar.* member; the .deb is corrupt",
                                  Pos(display, 1, 1))
         out.control = _read_control(f, ctl, display)
-        tar, proc = _open_data(deb, f, data)
+        tar, proc = _open_data(deb, f, data, display)
         try:
             for info in _safe_iter(tar, display):
                 name = _normalise(info.name)
@@ -256,27 +376,39 @@ def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
                 if bad:
                     out.problems.append((name, bad))
                     continue
-                if info.issym() and _link_escapes(name, info.linkname):
-                    out.problems.append((name, f"symbolic link to {info.linkname}"))
+                out.entries.pop(name, None)  # a later member of the same name replaces it
+                out.links.pop(name, None)
+                if info.issym():
+                    if _link_escapes(name, info.linkname):
+                        out.problems.append((name, f"symbolic link to {info.linkname}"))
+                    else:
+                        out.links[name] = Link(name, info.linkname, False)
                     continue
                 if info.islnk():
                     target = _normalise(info.linkname)
                     if _escapes(target):
                         out.problems.append((name, f"hard link to {info.linkname}"))
+                    else:
+                        out.links[name] = Link(name, target, True)
                     continue
                 if not info.isfile():
                     continue
-                fh = tar.extractfile(info)
-                if fh is None:
+                member = tar.extractfile(info)
+                if member is None:
                     continue
-                head = fh.read(SNIFF_BYTES)
+                fh = _Guarded(cast(io.BufferedReader, member), display)  # tarfile's ExFileObject
+                # Most members are small: one read takes the whole of them.
+                first = fh.read(min(info.size, CHUNK)) or b""
+                head = first[:SNIFF_BYTES]
                 if wanted_text(name) and info.size <= TEXT_CAP:
-                    out.texts[name] = head + fh.read(TEXT_CAP)
-                base = PurePosixPath(name).name
+                    first = out.texts[name] = first + (fh.read(TEXT_CAP) or b"")
+                base = name.rpartition("/")[2]  # not PurePosixPath: this runs for every member
                 if not (looks_like_model(head, base) or may_hold_pickles(head, base)):
-                    continue  # tarfile skips the rest of the member unread
-                stream = io.BufferedReader(_Prefixed(head, fh), CHUNK)
+                    out.entries[name] = Entry(name, info.size, _digest(first, fh, info.size))
+                    continue
+                stream = io.BufferedReader(_Prefixed(first, fh), CHUNK)
                 rest_head, tail, sha = _stream_member(stream, info.size, True)
+                out.entries[name] = Entry(name, info.size, sha)
                 examined = examine(Member(name, info.size, bytes(rest_head[:SNIFF_BYTES]), sha,
                                           Sparse(rest_head, tail, info.size)))
                 if examined is not None:
@@ -289,17 +421,43 @@ def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
     return out
 
 
+#: What tarfile and the decompressors raise on a truncated or corrupt data.tar,
+#: between members or inside one.
+_DAMAGED = (tarfile.TarError, EOFError, OSError, ValueError, zlib.error, lzma.LZMAError)
+
+
+def _damaged(display: str, exc: BaseException) -> PackagingError:
+    return PackagingError(f"data.tar is damaged: {exc}", Pos(display, 1, 1))
+
+
 def _safe_iter(tar: tarfile.TarFile, display: str) -> Iterator[tarfile.TarInfo]:
     try:
         yield from tar
-    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        raise PackagingError(f"data.tar is damaged: {exc}", Pos(display, 1, 1)) from exc
+    except _DAMAGED as exc:
+        raise _damaged(display, exc) from exc
+
+
+class _Guarded(io.RawIOBase):
+    """A member's data, whose read errors (a truncated or corrupt data.tar, found
+    only when the member is read) are reported as a damaged package."""
+
+    def __init__(self, member: io.BufferedReader, display: str) -> None:
+        self.member, self.display = member, display
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:  # b: a writable buffer
+        try:
+            return self.member.readinto(b)
+        except _DAMAGED as exc:
+            raise _damaged(self.display, exc) from exc
 
 
 class _Prefixed(io.RawIOBase):
     """Bytes already read, then the rest of a stream."""
 
-    def __init__(self, first: bytes, rest: IO[bytes]) -> None:
+    def __init__(self, first: bytes, rest: io.RawIOBase) -> None:
         self.first, self.rest = first, rest
 
     def readable(self) -> bool:
@@ -311,9 +469,8 @@ class _Prefixed(io.RawIOBase):
             b[:n] = self.first[:n]
             self.first = self.first[n:]
             return n
-        data = self.rest.read(len(b))
-        b[:len(data)] = data
-        return len(data)
+        return self.rest.readinto(b) or 0
 
 
-__all__ = ["AimodelError", "DebContents", "Member", "Sparse", "read_deb", "ar_members"]
+__all__ = ["AimodelError", "DebContents", "Entry", "Link", "Member", "Sparse", "read_deb",
+           "ar_members"]

@@ -18,6 +18,9 @@ from typing import Any, Mapping
 Version = tuple[int, ...]
 
 DATA = "lintian-overrides.yaml"
+#: The data's entry lists: tags of shipped model files in a .deb, of the
+#: source package, and of the programs that embed a model.
+KINDS = ("binary", "source", "embedded")
 
 
 @functools.cache
@@ -33,7 +36,7 @@ def load_data() -> Mapping[str, Any]:
     checked = sorted(((parse_version(str(c["lintian"])), str(c["lintian"]), str(c["release"]))
                       for c in raw.get("checked") or ()))
     return {"checked": tuple(checked),
-            "binary": tuple(raw.get("binary") or ()), "source": tuple(raw.get("source") or ())}
+            **{kind: tuple(raw.get(kind) or ()) for kind in KINDS}}
 
 
 def parse_version(text: str) -> Version:
@@ -68,7 +71,7 @@ def holds(relations: str, version: Version) -> bool:
 
 
 def entries(kind: str, lintian: Version) -> tuple[Mapping[str, Any], ...]:
-    """The data's entries of one package type (source, binary) that hold for ``lintian``."""
+    """The data's entries of one kind (:data:`KINDS`) that hold for ``lintian``."""
     return tuple(e for e in load_data()[kind] if holds(str(e.get("lintian", "")), lintian))
 
 

@@ -6,11 +6,15 @@ Which tags Lintian emits for model files, per package type, is data
 holds for: overrides are written for one Lintian (:func:`target_lintian`:
 the installed one unless told; :mod:`~dh_aimodel.packaging.lintian_version`),
 and :func:`unused_by_newer` (:mod:`~dh_aimodel.packaging.unused_overrides`)
-finds the overrides a newer one no longer uses.  Today that is one tag, for
-the *source* package only: ``very-long-line-length-in-source-file``, whose
-test :mod:`~dh_aimodel.packaging.line_length` repeats on each declared file
-before writing an override.  Override files are read and matched as Lintian
-does in :mod:`~dh_aimodel.packaging.override_syntax`.
+finds the overrides a newer one no longer uses.  Today that is two tags,
+each written only after repeating Lintian's own test: in the *source*
+package ``very-long-line-length-in-source-file``
+(:mod:`~dh_aimodel.packaging.line_length`, on the declared files the source
+package holds: :mod:`~dh_aimodel.packaging.source_package`), and in a
+binary package ``spelling-error-in-binary`` on a program that embeds a
+model (:func:`embedded_overrides`, :mod:`~dh_aimodel.packaging.binary_spelling`).
+Override files are read and matched as Lintian does in
+:mod:`~dh_aimodel.packaging.override_syntax`.
 
 Callers import all of it from here.  It imports nothing heavy at module
 level, since ``aimodel lint`` loads it.
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from dh_aimodel.packaging.line_length import LONG_LINE_TAG, _hints, lintian_skips, longest_line
 from dh_aimodel.packaging.lintian_version import (
@@ -46,11 +50,12 @@ from dh_aimodel.packaging.override_syntax import (
 from dh_aimodel.packaging.unused_overrides import Unused, unused_by_newer
 
 if TYPE_CHECKING:
+    from dh_aimodel.core.declaration import Declaration, Model
     from dh_aimodel.packaging.sourcetree import SourceTree
 
 __all__ = [
     "LONG_LINE_TAG", "OverrideFile", "Override", "Unused", "choose", "covered",
-    "enabled", "entries", "holds", "installed_lintian", "lintian_skips", "load_data",
+    "embedded_overrides", "enabled", "entries", "holds", "installed_lintian", "lintian_skips", "load_data",
     "longest_line", "match_glob", "merge", "overriding", "parse_overrides", "parse_version",
     "plan", "select", "check_requested", "target_lintian", "unused_by_newer",
 ]
@@ -101,12 +106,17 @@ def plan(tree: "SourceTree", lintian: str | None = None) -> list[OverrideFile]:
     """The override files and the overrides each should contain (before merging).
 
     Only what the Lintian that will check the package emits
-    (:func:`target_lintian`; ``lintian`` is ``--lintian-version``).
+    (:func:`target_lintian`; ``lintian`` is ``--lintian-version``), and only
+    on files that package will hold: the source overrides name files of the
+    source package (:func:`~dh_aimodel.packaging.source_package.source_package_files`,
+    never a build product), the binary ones the programs that embed a model
+    once they are built in ``debian/<package>/`` (:func:`embedded_overrides`).
     """
     from dh_aimodel.core.classification import judge_models
     from dh_aimodel.core.errors import PackagingError, UsageError
     from dh_aimodel.core.policies import get
     from dh_aimodel.packaging.render import render
+    from dh_aimodel.packaging.source_package import source_package_files
 
     if tree.root is None:
         raise UsageError("aimodel overrides needs a source tree (a directory with "
@@ -114,52 +124,105 @@ def plan(tree: "SourceTree", lintian: str | None = None) -> list[OverrideFile]:
     if tree.facts is None:
         raise PackagingError("aimodel overrides needs debian/control (for the source "
                              "package's name); accepted: a source tree with debian/control")
-    from dh_aimodel.tree.walk import expand, source_files
+    from dh_aimodel.tree.walk import expand
 
     root = tree.root
-    tree_files = source_files(root)
+    in_source = source_package_files(root)
+    held = set(in_source)
     version, version_text = target_lintian(lintian)
-    source_entries, binary_entries = entries("source", version), entries("binary", version)
     verdicts = judge_models(tree.declaration, get("ml-policy"))
     source_overrides: list[Override] = []
-    binary: dict[str, list[Override]] = {}
     for model in tree.declaration.models:
-        verdict = verdicts[model.name]
+        if not model.in_source:
+            continue  # downloaded or referenced: no file of it is in the source package
         for spec, pattern in zip(model.files, _patterns_per_spec(model, root)):
-            files = [root / p for p in expand(spec.path, tree_files, root)]
-            for entry in source_entries:
+            files = [root / p for p in expand(spec.path, in_source, root) if p in held]
+            for entry in entries("source", version):
                 hints = tuple(_hints(entry, root, files))
                 if not hints:
                     continue
                 paths = [f.relative_to(root).as_posix() for f in files]
                 comment = render("lintian-overrides.j2", kind="comment", model=model,
-                                 verdict=verdict, paths=paths, entry=entry,
+                                 verdict=verdicts[model.name], paths=paths, entry=entry,
                                  lintian_version=version_text).rstrip("\n")
                 source_overrides.append(Override(
                     entry["tag"], entry["context"].format(path=pattern), comment, hints,
                     model.name))
-            if model.shipped and model.package and files:
-                for entry in binary_entries:
-                    # No tag is known to fire for model files in a .deb (see the data
-                    # file); kept generic for when Lintian starts to.
-                    comment = render("lintian-overrides.j2", kind="comment", model=model,
-                                     verdict=verdict, paths=[f.name for f in files],
-                                     entry=entry, lintian_version=version_text
-                                     ).rstrip("\n")
-                    context = entry["context"].format(path=f"*/{files[0].name}" if len(files) == 1
-                                                      else "*")
-                    binary.setdefault(model.package, []).append(Override(
-                        entry["tag"], context, comment, (), model.name))
     out = [OverrideFile(Path("debian/source/lintian-overrides"),
                         f"{tree.facts.source} source", tree.facts.source,
                         tuple(source_overrides))]
-    for package in sorted(binary):
-        out.append(OverrideFile(Path(f"debian/{package}.lintian-overrides"), package, package,
-                                tuple(binary[package])))
+    names = [tree.facts.source, *(p.name for p in tree.facts.packages)]
+    for package in sorted({m.package for m in tree.declaration.models
+                           if m.delivery == "embedded" and m.package}):
+        build_dir = root / "debian" / package
+        if not build_dir.is_dir():
+            continue  # not built: which files are ELF programs is not known yet
+        found = embedded_overrides(tree.declaration, package, build_dir, root, names,
+                                   lintian)
+        if found:
+            out.append(OverrideFile(Path(f"debian/{package}.lintian-overrides"), package,
+                                    package, found))
     return out
 
 
-def _patterns_per_spec(model: Any, root: Path) -> list[str]:
+def embedded_overrides(declaration: "Declaration", package: str, build_dir: Path, root: Path,
+                       package_names: Iterable[str], lintian: str | None = None
+                       ) -> tuple[Override, ...]:
+    """The overrides of ``package`` for the programs that embed a model (``delivery: embedded``).
+
+    Lintian spell-checks ``strings --all`` of every ELF file, and an
+    embedded model's bytes hold words it calls misspelt (Stockfish's net:
+    39 ``spelling-error-in-binary``).  For each host the model's
+    ``installed`` list names in ``build_dir`` (``debian/<package>/``) that is
+    ELF, an override of the tag on that host is written when the model's own
+    files hold a misspelling Lintian reports
+    (:mod:`~dh_aimodel.packaging.binary_spelling`); its context wildcards
+    the words, which the bytes decide, and names the host in the form of the
+    target Lintian (the data's ``embedded`` entries).  ``package_names``:
+    the source's and binaries' names, which Lintian accepts as words.
+    Called by ``aimodel overrides`` and dh_aimodel alike.
+    """
+    from dh_aimodel.core.classification import judge_models
+    from dh_aimodel.core.policies import get
+    from dh_aimodel.packaging import binary_spelling
+    from dh_aimodel.packaging.render import render
+    from dh_aimodel.packaging.source_package import source_package_files
+    from dh_aimodel.tree.walk import expand, source_files
+
+    models = [m for m in declaration.models
+              if m.delivery == "embedded" and m.package == package and m.installed]
+    if not models:
+        return ()
+    version, version_text = target_lintian(lintian)
+    accepted = binary_spelling.exceptions(package_names)
+    in_source = source_package_files(root)
+    held = set(in_source)
+    installed = source_files(build_dir)
+    verdicts = judge_models(declaration, get("ml-policy"))
+    out: list[Override] = []
+    for model in models:
+        words = [pair for spec in model.files for p in expand(spec.path, in_source, root)
+                 if p in held
+                 for text in [binary_spelling.strings(root / p)] if text
+                 for pair in binary_spelling.misspellings(text, accepted)]
+        if not words:
+            continue
+        hosts = sorted({p for spec in model.installed
+                        for p in expand(spec.lstrip("/"), installed, build_dir)
+                        if not p.startswith("usr/lib/debug/")
+                        and binary_spelling.is_elf(build_dir / p)})
+        for host in hosts:
+            hints = tuple(f"{w} {c} [{host}]" for w, c in dict.fromkeys(words))
+            for entry in entries("embedded", version):
+                comment = render("lintian-overrides.j2", kind="comment", model=model,
+                                 verdict=verdicts[model.name], paths=[host], entry=entry,
+                                 lintian_version=version_text).rstrip("\n")
+                out.append(Override(entry["tag"], entry["context"].format(path=host),
+                                    comment, hints, model.name))
+    return tuple(dict.fromkeys(out))
+
+
+def _patterns_per_spec(model: "Model", root: Path) -> list[str]:
     """One Lintian pattern per declared path (``**`` → ``*``; classes → ``?``)."""
     out = []
     for spec in model.files:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
+from dh_aimodel.core.declaration import IN_PACKAGE
+
 if TYPE_CHECKING:
     from dh_aimodel.core.buildcheck import VerifiedFile
     from dh_aimodel.core.classification import Classification
@@ -155,7 +157,9 @@ class ShippedFile:
 
 
 def shipped_files(text: str) -> Iterator[ShippedFile]:
-    """The files of every shipped model in a README.aimodel (``Files`` in sha256sum form).
+    """The installed files of every model a README.aimodel lists (``Files`` in
+    sha256sum form): a shipped model's own files, and the files that carry an
+    embedded, compiled or generated one.
 
     Lines that are not ``<64 hex> <path>`` are skipped: the document may come
     from any .deb, and a reader of hostile input reports what it can use.
@@ -163,7 +167,7 @@ def shipped_files(text: str) -> Iterator[ShippedFile]:
     from dh_aimodel.packaging.pydebian import deb822
 
     for para in deb822().Deb822.iter_paragraphs(text.splitlines(), use_apt_pkg=False):
-        if "Model" not in para or para.get("Delivery") != "shipped":
+        if "Model" not in para or para.get("Delivery") not in IN_PACKAGE:
             continue
         licence = " ".join(para.get("License", "").split()) or None
         for line in para.get("Files", "").splitlines():

@@ -2,7 +2,7 @@ Tag: aimodel-checksum-mismatch
 Severity: error
 Check: aimodel/checksum
 Explanation: The sha256 of a model file differs from the one declared for it (in
- debian/aimodel.yaml, or in the Files field of usr/share/doc/<pkg>/README.aimodel
+ debian/aimodel.yaml, or in the Files field of usr/share/doc/&lt;pkg&gt;/README.aimodel
  in a binary package).
  .
  The file is not the one whose provenance was declared. Install the declared
