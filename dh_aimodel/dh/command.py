@@ -239,12 +239,13 @@ def _check(runs: list[_PackageRun], declaration: "Declaration",
            classification: "Classification", out: Output) -> list[Problem]:
     """Every problem of every package, in package order, nothing written."""
     from dh_aimodel.core import buildcheck
+    from dh_aimodel.manifest import sums
     from dh_aimodel.packaging.provenance import README
     from dh_aimodel.tree.hashing import sha256_files
 
     problems: dict[str, list[Problem]] = {r.name: [] for r in runs}
     matches = source_matches(declaration, {r.name for r in runs})
-    pinned: dict[str, str] = {}
+    pinned = sums.pinned(Path("debian"))
     for r in runs:
         if r.models or r.verdict.reasons:
             problems[r.name] += buildcheck.section_problems(r.verdict)
@@ -421,13 +422,11 @@ def source_matches(declaration: "Declaration", packages: set[str]) -> dict[str, 
     The source tree is the current directory, listed by the one walker
     (:mod:`dh_aimodel.tree.walk`) that ``aimodel lint`` and ``init`` use too.
     """
-    from dh_aimodel.tree.walk import expand, is_glob, source_files
+    from dh_aimodel.tree.walk import matches
 
-    specs = sorted({s.path for m in declaration.models
+    return matches((s.path for m in declaration.models
                     if m.package in packages and m.in_package or m.delivery == "source-only"
-                    for s in m.files})
-    files = source_files(Path(".")) if any(is_glob(p) for p in specs) else []
-    return {path: expand(path, files, Path(".")) for path in specs}
+                    for s in m.files), Path("."))
 
 
 def _copyright(r: _PackageRun, declaration: "Declaration",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping, cast
 
-from dh_aimodel.core.errors import DeclarationError, PackagingError, Pos, UsageError
+from dh_aimodel.core.errors import DeclarationError, PackagingError, Pos, Problem, UsageError
 from dh_aimodel.formats import looks_like_model, may_hold_pickles, sniff_file
 from dh_aimodel.lint.state import DeclaredFile, LintState, ScannedFile
 from dh_aimodel.tree.walk import expand, source_files
@@ -118,21 +118,42 @@ def _load_source(root: Path) -> tuple["Declaration | None", tuple, "PackagingFac
 
 # -- source tree ---------------------------------------------------------------
 
+def _pinned(root: Path, problems: list[Problem]) -> Mapping[str, str]:
+    """The checksum lock, debian/aimodel.sums (empty when absent; a malformed
+    one is a declaration problem)."""
+    from dh_aimodel.manifest.sums import pinned
+
+    try:
+        return pinned(root / "debian", "debian/aimodel.sums")
+    except DeclarationError as exc:
+        problems.extend(exc.problems)
+        return {}
+
+
 def source_target(root: Path) -> Target:
     from dh_aimodel.formats import SNIFF_BYTES
     from dh_aimodel.tree.hashing import sha256_files
 
     root = Path(root)
-    declaration, problems, facts = _load_source(root)
+    declaration, loaded, facts = _load_source(root)
+    problems: list[Problem] = list(loaded)
     tree_files = source_files(root)
     declared: list[DeclaredFile] = []
+    pinned = _pinned(root, problems) if declaration is not None else {}
     if declaration is not None:
         for m in declaration.models:
             for spec in m.files:
                 matched = expand(spec.path, tree_files, root)
-                declared.append(DeclaredFile(m.name, m.package, spec.path, m.shipped,
-                                             spec.sha256, matched, m.format, m.license,
-                                             matched or (spec.path,), m.copyright))
+                locked = () if spec.sha256 else tuple(p for p in matched if p in pinned)
+                # A file the lock pins is declared with its sha256, one entry each.
+                declared += [DeclaredFile(m.name, m.package, p, m.shipped, pinned[p], (p,),
+                                          m.format, m.license, (p,), m.copyright)
+                             for p in locked]
+                rest = tuple(p for p in matched if p not in locked)
+                if rest or not locked:
+                    declared.append(DeclaredFile(m.name, m.package, spec.path, m.shipped,
+                                                 spec.sha256, rest, m.format, m.license,
+                                                 rest or (spec.path,), m.copyright))
     scanned: dict[str, ScannedFile] = {}
     gone: set[str] = set()  # removed since they were listed: missing, not unchecked
     for rel in tree_files:

@@ -24,12 +24,14 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from dh_aimodel.core.errors import PackagingError, Pos, Problem
 
 if TYPE_CHECKING:
     from debian.copyright import Copyright, FilesParagraph
+
+    from dh_aimodel.core.declaration import Model
 
 #: Word that a Disclaimer/Comment must contain outside main.
 ML_POLICY = "ML-Policy"
@@ -47,6 +49,21 @@ class ModelFile:
     model: str
     license: str
     copyright: tuple[str, ...] = ()
+
+
+def model_files(model: "Model", root: Path, tree_files: Sequence[str]) -> tuple[ModelFile, ...]:
+    """The files of a model that a source tree's copyright file must cover.
+
+    Each declared path expanded in the tree (``tree_files``, from
+    :func:`dh_aimodel.tree.walk.source_files`), or the path itself when it
+    matches nothing yet (the stanza must cover it once it is there): what
+    ``aimodel lint`` checks of a source tree and ``aimodel copyright`` writes for.
+    """
+    from dh_aimodel.tree.walk import expand
+
+    paths = dict.fromkeys(p for spec in model.files
+                          for p in (expand(spec.path, tree_files, root) or (spec.path,)))
+    return tuple(ModelFile(p, model.name, model.license, model.copyright) for p in paths)
 
 
 #: Why dh-aimodel reads debian/copyright, for the error lines.
@@ -87,6 +104,24 @@ def parse_copyright(text: str, display: str, purpose: str = CHECK_PURPOSE) -> "C
     except (Error, ValueError) as exc:
         raise PackagingError(f"cannot parse the copyright file: {exc}; accepted: a "
                              "machine-readable (DEP-5) file", Pos(display, 1, 1)) from exc
+
+
+def is_machine_readable(text: str) -> bool:
+    """Whether python-debian reads ``text`` as a DEP-5 file at all (it raises
+    NotMachineReadableError for free text, which ``aimodel copyright --convert``
+    converts); a DEP-5 file with a syntax error is still machine-readable."""
+    from dh_aimodel.packaging.pydebian import copyright
+
+    module = copyright()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module.Copyright(io.StringIO(text), strict=False)
+    except module.NotMachineReadableError:
+        return False
+    except (module.Error, ValueError):
+        return True
+    return True
 
 
 def read_copyright(path: Path, display: str | None = None) -> "Copyright":
@@ -147,17 +182,25 @@ def _fix(f: ModelFile) -> str:
             f"\"License: {f.license}\" after the others (aimodel copyright writes it)")
 
 
-def coverage_problems(copyright: "Copyright", files: Iterable[ModelFile],
+def coverage_problems(copyright: "Copyright | None", files: Iterable[ModelFile],
                       display: str = "debian/copyright") -> list[Problem]:
     """One problem (with the fix and the lint tag) per model file the copyright file
-    does not cover: the one rule that dh_aimodel and ``aimodel lint`` both apply.
+    does not cover: the one rule that dh_aimodel, ``aimodel lint`` and
+    ``aimodel copyright`` (which adds no stanza for a file already covered) apply.
 
-    A file is covered by the last Files stanza that matches it; that stanza's
-    License must agree with the declared licence, and its Copyright must name
-    every declared holder.
+    A file is covered by the last Files stanza that matches it (python-debian's
+    ``find_files_paragraph``, DEP-5's rule); that stanza's License must agree
+    with the declared licence, and its Copyright must name every declared
+    holder.  ``copyright`` None (no file, or not a DEP-5 one) covers nothing.
     """
     problems = []
     for f in sorted(files, key=lambda f: f.path):
+        if copyright is None:
+            problems.append(Problem(f"{display} is missing or not machine-readable, so no "
+                                    f"Files stanza covers {f.path} (model {f.model})",
+                                    tag="aimodel-copyright-missing-stanza", fix=_fix(f),
+                                    context=f"[{f.path}]"))
+            continue
         stanza = copyright.find_files_paragraph(f.path)
         if stanza is None:
             problems.append(Problem(f"{display} has no Files stanza that covers {f.path} "

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 __all__ = ["SKIP_ANYWHERE", "SKIP_AT_TOP", "expand", "is_glob", "source_files"]
 
@@ -59,3 +59,14 @@ def expand(spec: str, files: Sequence[str], root: Path) -> tuple[str, ...]:
     if not is_glob(spec):
         return (spec,) if (Path(root) / spec).is_file() else ()
     return tuple(p for p in files if fnmatchcase(p, spec))
+
+
+def matches(specs: Iterable[str], root: Path) -> dict[str, tuple[str, ...]]:
+    """Each declared path or glob → the files of the tree below ``root`` it names.
+
+    The tree is listed once, and only when some spec is a glob; used by
+    dh_aimodel and ``aimodel validate`` alike.
+    """
+    wanted = sorted(set(specs))
+    files = source_files(root) if any(is_glob(p) for p in wanted) else []
+    return {p: expand(p, files, root) for p in wanted}
