@@ -682,7 +682,7 @@ def copyright_problems(root: Path, declaration: "Declaration", facts: "Packaging
     tree_files = source_files(root)
     wanted: dict[str | None, dict[str, ModelFile]] = {}
     for model in declaration.models:
-        if model.shipped:
+        if model.in_source:  # as dh_aimodel checks them: every model in the source
             per_package = wanted.setdefault(model.package, {})
             for f in model_files(model, root, tree_files):
                 per_package.setdefault(f.path, f)

@@ -163,7 +163,7 @@ def copyright_coverage(s: LintState) -> Iterator[Diagnostic]:
 
     wanted: dict[str, dict[str, ModelFile]] = {}
     for d in s.declared:
-        if not d.shipped or not s.in_scope(d.package) or d.license is None:
+        if not (d.shipped or d.in_source) or not s.in_scope(d.package) or d.license is None:
             continue
         per_package = wanted.setdefault(d.package or "", {})
         for path in d.source_paths:

@@ -147,13 +147,14 @@ def source_target(root: Path) -> Target:
                 locked = () if spec.sha256 else tuple(p for p in matched if p in pinned)
                 # A file the lock pins is declared with its sha256, one entry each.
                 declared += [DeclaredFile(m.name, m.package, p, m.shipped, pinned[p], (p,),
-                                          m.format, m.license, (p,), m.copyright)
+                                          m.format, m.license, (p,), m.copyright, m.in_source)
                              for p in locked]
                 rest = tuple(p for p in matched if p not in locked)
                 if rest or not locked:
                     declared.append(DeclaredFile(m.name, m.package, spec.path, m.shipped,
                                                  spec.sha256, rest, m.format, m.license,
-                                                 rest or (spec.path,), m.copyright))
+                                                 rest or (spec.path,), m.copyright,
+                                                 m.in_source))
     scanned: dict[str, ScannedFile] = {}
     gone: set[str] = set()  # removed since they were listed: missing, not unchecked
     for rel in tree_files:

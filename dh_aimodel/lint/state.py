@@ -50,6 +50,9 @@ class DeclaredFile:
     source_paths: tuple[str, ...] = ()
     #: The model's declared copyright holders.
     holders: tuple[str, ...] = ()
+    #: Its files are in the source package (any delivery but downloaded and
+    #: reference), so debian/copyright must cover them.
+    in_source: bool = False
 
 
 @dataclass(frozen=True, slots=True)

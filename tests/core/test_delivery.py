@@ -273,3 +273,14 @@ def test_the_classify_text_names_source_only_models():
     text = render("classify.txt.j2", policy=c.policy, source=c.source, packages=c.packages)
     assert "models kept in the source only: main" in text
     assert "model test-model: free -> main (source-only)" in textwrap.dedent(text)
+
+
+def test_an_unpublished_program_fails_once_whatever_its_licence():
+    for software in ("{name: trainer, available: false}",
+                     "{name: trainer, license: proprietary, available: false}"):
+        training = (f"  training:\n    data: [{{name: d, license: MIT, availability: public}}]\n"
+                    f"    software: [{software}]\n")
+        c, _ = areas(model(delivery="source-only", package=None, training=training))
+        (verdict,) = [v for p in c.packages for v in p.models]
+        assert [r.text for r in verdict.reasons] == [
+            "the complete training program trainer is not published (available: false)"]

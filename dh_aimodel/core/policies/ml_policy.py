@@ -104,6 +104,7 @@ def _software(model: Model, context: Context) -> list[Reason]:
             reasons.append(Reason("ml-policy/free-model-3", ML,
                                   f"the complete training program {sw.name} is not "
                                   "published (available: false)"))
+            continue  # the licence of a program nobody has adds nothing to that
         free, why = _licence_is_free(sw.license, context)
         if not free:
             reasons.append(Reason("ml-policy/free-model-3", ML,
