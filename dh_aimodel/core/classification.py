@@ -149,7 +149,7 @@ def classify(declaration: Declaration, facts: PackagingFacts | None,
     source = _source(facts, [p.area for p in packages if p.package is not None])
     if source is not None:
         source = _with_source_only(source, in_source)
-        packages, source = _follow_source(source, list(packages))
+        packages, source = _follow_source(source, list(packages), in_source)
     return Classification(policy, packages + _reference_only(reference)
                           + _source_only(in_source, source), source)
 
@@ -265,7 +265,8 @@ def source_area(areas: list[Area]) -> Area:
     return "main" if set(areas) == {"main", "contrib"} else worst_area(areas)
 
 
-def _follow_source(source: SourceVerdict, packages: list[PackageVerdict]
+def _follow_source(source: SourceVerdict, packages: list[PackageVerdict],
+                   kept: Sequence[ModelVerdict] = ()
                    ) -> tuple[tuple[PackageVerdict, ...], SourceVerdict]:
     """A binary below the source's area moves up to it (archive-liberty-mismatch).
 
@@ -293,7 +294,9 @@ def _follow_source(source: SourceVerdict, packages: list[PackageVerdict]
     if not moved or not worse:  # no binary: a model kept in the source only, advised apart
         return tuple(out), source
     names = ", ".join(sorted(str(p.package) for p in worse))
-    models = sorted({v.name for p in worse for v in p.models if v.area == source.area})
+    # a repack must drop the models kept in the source only as well
+    models = sorted({v.name for p in worse for v in p.models if v.area == source.area}
+                    | {v.name for v in kept if v.area == source.area})
     was = " and ".join(sorted({str(p.area) for p in moved}, key=AREAS.index))
     spans = Reason(
         "area/source-spans-areas", DERIVED,

@@ -308,10 +308,24 @@ def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
     by_spec: dict[tuple[str, str], list[str]] = {}
     for e in p.expected:
         by_spec.setdefault((e.model, e.spec.path), []).append(e.installed)
-    return [DeclaredFile(m.name, m.package, s.path, m.shipped, s.sha256,
-                         tuple(sorted(set(by_spec.get((m.name, s.path), ())))), m.format,
-                         m.license, matches.get(s.path) or (s.path,), m.copyright)
-            for m in declaration.models if m.package == package for s in m.files]
+    declared = [DeclaredFile(m.name, m.package, s.path, m.shipped, s.sha256,
+                             tuple(sorted(set(by_spec.get((m.name, s.path), ())))), m.format,
+                             m.license, matches.get(s.path) or (s.path,), m.copyright,
+                             m.in_source)
+                for m in declaration.models if m.package == package for s in m.files]
+    # The installed files that carry an embedded, compiled or generated model
+    # are declared by its 'installed:' (one entry per pattern; none found: missing).
+    from fnmatch import fnmatchcase
+
+    for m in declaration.models:
+        if m.package != package or m.delivery not in ("embedded", "compiled", "generated"):
+            continue
+        for pattern in m.installed:
+            hits = tuple(c.installed for c in p.carriers
+                         if c.model == m.name and fnmatchcase(c.installed, pattern))
+            declared.append(DeclaredFile(m.name, m.package, pattern, not hits, None, hits,
+                                         m.format, m.license))
+    return declared
 
 
 def deb_target(deb: Path, source: Path | None = None) -> Target:

@@ -284,3 +284,18 @@ def test_an_unpublished_program_fails_once_whatever_its_licence():
         (verdict,) = [v for p in c.packages for v in p.models]
         assert [r.text for r in verdict.reasons] == [
             "the complete training program trainer is not published (available: false)"]
+
+
+def test_the_repack_advice_names_the_models_kept_in_the_source_too():
+    """opus: compiled toxic models make libopus non-free, and two toxic models stay in
+    the source only; a repack that leaves those in keeps the source in non-free."""
+    text = (model(name="plc", delivery="compiled", training=TOXIC,
+                  extra="  installed: [usr/lib/libopus.so.0]\n")
+            + model(name="dred", delivery="source-only", package=None, training=TOXIC,
+                    files="[dnn/dred_data.c]"))
+    c, packages = areas(text)
+    assert packages["engine"].area == "non-free"
+    assert packages["engine-data"].area == "non-free"  # follows the source
+    assert c.source is not None
+    (spans,) = [r for r in c.source.reasons if r.rule == "area/source-spans-areas"]
+    assert "repack this source without dred, plc (Files-Excluded:" in spans.text

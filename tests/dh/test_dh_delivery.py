@@ -43,14 +43,27 @@ FILES = {
                 ".previous\\n");
         int main(void) { printf("%d %d\\n", net[0], weights[1]); return 0; }
         ''').encode(),
-    "nets/eval.weights": b"GNU Backgammon 1.00\n" + b"0.5\n" * 200,
+    "nets/eval.weights": b"GNU Backgammon 1.00\n10 4 5 0 0.1 1.0\n" + b"0.5\n" * 69,
+    # gnubg's makeweights, in short: the binary net (magic, version, then the text).
+    "tools/makeweights.py": textwrap.dedent('''\
+        import struct, sys
+        with open(sys.argv[1]) as text:
+            lines = text.read().split("\\n")
+        inputs, hidden, outputs, trained = map(int, lines[1].split()[:4])
+        betas = map(float, lines[1].split()[4:6])
+        weights = [float(x) for x in lines[2:] if x]
+        with open(sys.argv[2], "wb") as out:
+            out.write(struct.pack("<ff4i2f", 472.3782, 1.0, inputs, hidden, outputs,
+                                  trained, *betas)
+                      + struct.pack(f"<{len(weights)}f", *weights))
+        ''').encode(),
     "tests/data/test-model.bin": hashlib.sha256(b"test").digest() * 16,
     "Makefile": textwrap.dedent('''\
         all: engine eval.wd
         engine: src/engine.c src/weights_data.c nets/tiny.nnue
         \t$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ src/engine.c src/weights_data.c
         eval.wd: nets/eval.weights
-        \tgzip -9n -c nets/eval.weights > $@
+        \tpython3 tools/makeweights.py nets/eval.weights $@
         clean:
         \trm -f engine eval.wd
         ''').encode(),
@@ -145,6 +158,8 @@ def aimodel(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def kinds(tmp_path_factory, dh_env):
     require_tools("dpkg-buildpackage", "dh", "dpkg-deb", "cc")
     tree = write_tree(tmp_path_factory.mktemp("kinds"))
+    # the source tree as a maintainer lints it: before the build writes its products
+    (tree / "lint-of-the-source.out").write_text(aimodel("lint", ".", cwd=tree).stdout)
     result = build(tree, dh_env)
     assert result.returncode == 0, result.output
     return tree
@@ -172,8 +187,9 @@ def test_every_kind_builds_and_is_recorded(kinds):
 
 def test_lint_and_lintian_accept_the_build(kinds):
     changes = next(kinds.parent.glob("kinds_1.0_*.changes"))
-    for target in (".", str(changes)):
-        proc = aimodel("lint", target, cwd=kinds)
+    assert (kinds / "lint-of-the-source.out").read_text() == ""
+    for args in ([str(changes)], ["--source", ".", str(changes)]):
+        proc = aimodel("lint", *args, cwd=kinds)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert not [line for line in proc.stdout.splitlines() if line.startswith("E:")]
     require_tools("lintian")
