@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, build, lintian_tags, require_tools
+from conftest import REPO, build, lintian_tags, require_tools
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, build, require_tools
+from conftest import REPO, build, require_tools
 
 pytestmark = pytest.mark.integration
 
