@@ -182,6 +182,26 @@ def _fix(f: ModelFile) -> str:
             f"\"License: {f.license}\" after the others (aimodel copyright writes it)")
 
 
+def find_files_paragraph(copyright: "Copyright", path: str) -> "FilesParagraph | None":
+    """The last Files stanza whose patterns match ``path`` (DEP-5's rule).
+
+    Not python-debian's ``Copyright.find_files_paragraph``: it joins a
+    stanza's patterns into one regular expression ``a|b\\Z`` (0.1.49 in
+    bookworm; later ones drop the anchor), so ``Files: 1 2`` matches ``10``
+    and a stanza seems to cover a file it does not name.  Each pattern is
+    matched whole here, with python-debian's own translation of it.
+    """
+    from dh_aimodel.packaging.pydebian import copyright as debian_copyright
+
+    globs_to_re = debian_copyright().globs_to_re
+    found = None
+    for paragraph in copyright.all_files_paragraphs():
+        if any(re.fullmatch(globs_to_re([pattern]).pattern.removesuffix("\\Z"), path,
+                            re.DOTALL) for pattern in paragraph.files):
+            found = paragraph
+    return found
+
+
 def coverage_problems(copyright: "Copyright | None", files: Iterable[ModelFile],
                       display: str = "debian/copyright") -> list[Problem]:
     """One problem (with the fix and the lint tag) per model file the copyright file
@@ -201,7 +221,7 @@ def coverage_problems(copyright: "Copyright | None", files: Iterable[ModelFile],
                                     tag="aimodel-copyright-missing-stanza", fix=_fix(f),
                                     context=f"[{f.path}]"))
             continue
-        stanza = copyright.find_files_paragraph(f.path)
+        stanza = find_files_paragraph(copyright, f.path)
         if stanza is None:
             problems.append(Problem(f"{display} has no Files stanza that covers {f.path} "
                                     f"(model {f.model})", tag="aimodel-copyright-missing-stanza",

@@ -137,7 +137,7 @@ def test_unusual_file_keeps_every_unmanaged_byte(tmp_path, capsys):
     c = parse(new)
     files = [p.files for p in c.all_files_paragraphs()]
     assert files == [("*",), ("models/toy.bin", "models/extra/*.gguf"), ("debian/*",)]
-    stanza = c.find_files_paragraph("models/toy.bin")
+    stanza = dep5.find_files_paragraph(c, "models/toy.bin")
     assert stanza.files == ("models/toy.bin", "models/extra/*.gguf")
     assert stanza.copyright == "2024 Toy Labs\n 2025 Other Person"
     assert stanza.license.synopsis == "Apache-2.0"
@@ -295,7 +295,7 @@ def test_examples_parse_and_are_idempotent(tmp_path, example):
     c = parse(new)
     for stanza in the_plan.stanzas:
         for f in stanza.files:
-            found = c.find_files_paragraph(f)
+            found = dep5.find_files_paragraph(c, f)
             assert found.license.synopsis == stanza.license
     (tree.root / "debian/copyright").write_text(new)
     assert cu.update_file(tree.root, the_plan, local=tree.declaration.licenses)[1] == new
@@ -366,7 +366,7 @@ def test_generated_stanzas_parse_back(declaration, existing):
         for lid in cu.license_ids(model.license):
             assert lid in defined or (existing and lid == "MIT")
         for f in model.files:
-            assert c.find_files_paragraph(f.path) is stanza
+            assert dep5.find_files_paragraph(c, f.path) is stanza
     assert cu.apply(text, the_plan, text_for=lambda lid: f"text of {lid}") == text
 
 

@@ -20,7 +20,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, build, lintian_tags, require_tools
 
 pytestmark = pytest.mark.integration

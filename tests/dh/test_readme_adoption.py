@@ -18,7 +18,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, build, require_tools
 
 pytestmark = pytest.mark.integration

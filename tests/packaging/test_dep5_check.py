@@ -225,3 +225,20 @@ def test_examples_cover_their_models():
     c = dep5.read_copyright(root / "toxic-candy/debian/copyright")
     assert dep5.coverage_problems(c, [gguf()]) == []
     assert dep5.explains_non_main(c)
+
+
+def test_a_stanza_covers_only_the_files_its_patterns_match_whole():
+    """python-debian joins a stanza's patterns as ``1|2\\Z``: '1' then matches '10'."""
+    from debian.copyright import Copyright
+
+    from dh_aimodel.packaging.dep5 import find_files_paragraph
+
+    c = Copyright(io.StringIO(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n"
+        "Files: *\nCopyright: a\nLicense: GPL-2+\n\n"
+        "Files: models/1 models/2\nCopyright: b\nLicense: MIT\n\n"
+        "Files: nets/*.bin\nCopyright: c\nLicense: MIT\n"))
+    assert find_files_paragraph(c, "models/1").copyright == "b"
+    assert find_files_paragraph(c, "models/10").copyright == "a"
+    assert find_files_paragraph(c, "nets/x.bin").copyright == "c"
+    assert find_files_paragraph(c, "nets/x.bin.gz").copyright == "a"
