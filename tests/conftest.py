@@ -23,10 +23,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import pytest
 
@@ -192,6 +193,24 @@ def dh_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env["PERL5LIB"] = os.pathsep.join(filter(None, [str(perl5), env.get("PERL5LIB")]))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
+
+
+def write_files(tree: Path, files: Mapping[str, bytes]) -> Path:
+    """Write a source tree from ``path -> bytes`` (debian/rules made executable)."""
+    for path, data in files.items():
+        (tree / path).parent.mkdir(parents=True, exist_ok=True)
+        (tree / path).write_bytes(data)
+    if (tree / "debian/rules").is_file():
+        (tree / "debian/rules").chmod(0o755)
+    return tree
+
+
+def run_aimodel(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``aimodel ARGS`` of the working tree, in a process of its own, in ``cwd``."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-c", "import sys; from dh_aimodel.cli import main; "
+                           "sys.exit(main(sys.argv[1:]))", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
 
 
 def build(tree: Path, env: dict[str, str], *extra: str) -> Build:

@@ -79,6 +79,8 @@ class Carrier:
     delivery: str
     installed: str
     embeds: tuple[str, ...] = ()
+    #: The ``installed:`` entry that named it.
+    pattern: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +268,7 @@ def _carriers(model: Model, sources: list[str], package: str, build_dir: str,
                     package, "aimodel-format-mismatch",
                     "correct 'format:', or check what the build generates"))
             embeds = tuple(sources) if model.delivery == "embedded" else ()
-            carriers.append(Carrier(model.name, model.delivery, f.path, embeds))
+            carriers.append(Carrier(model.name, model.delivery, f.path, embeds, pattern))
     return carriers
 
 

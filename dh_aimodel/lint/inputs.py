@@ -315,14 +315,12 @@ def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
                 for m in declaration.models if m.package == package for s in m.files]
     # The installed files that carry an embedded, compiled or generated model
     # are declared by its 'installed:' (one entry per pattern; none found: missing).
-    from fnmatch import fnmatchcase
-
     for m in declaration.models:
-        if m.package != package or m.delivery not in ("embedded", "compiled", "generated"):
+        if m.package != package or not m.installed:
             continue
         for pattern in m.installed:
             hits = tuple(c.installed for c in p.carriers
-                         if c.model == m.name and fnmatchcase(c.installed, pattern))
+                         if c.model == m.name and c.pattern == pattern)
             declared.append(DeclaredFile(m.name, m.package, pattern, not hits, None, hits,
                                          m.format, m.license))
     return declared

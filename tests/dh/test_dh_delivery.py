@@ -12,15 +12,13 @@ and must fail the build with the one line that says what is true.
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build, lintian_tags, require_tools
+from conftest import build, lintian_tags, require_tools, run_aimodel, write_files
 
 pytestmark = pytest.mark.integration
 
@@ -137,20 +135,9 @@ def declaration(**change: str) -> str:
 
 
 def write_tree(root: Path, **change: str) -> Path:
-    tree = root / "kinds"
-    for path, data in FILES.items():
-        (tree / path).parent.mkdir(parents=True, exist_ok=True)
-        (tree / path).write_bytes(data)
-    (tree / "debian/rules").chmod(0o755)
+    tree = write_files(root / "kinds", FILES)
     (tree / "debian/aimodel.yaml").write_text(declaration(**change))
     return tree
-
-
-def aimodel(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-c", "import sys; from dh_aimodel.cli import main; "
-                           "sys.exit(main(sys.argv[1:]))", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +145,7 @@ def kinds(tmp_path_factory, dh_env):
     require_tools("dpkg-buildpackage", "dh", "dpkg-deb", "cc")
     tree = write_tree(tmp_path_factory.mktemp("kinds"))
     # the source tree as a maintainer lints it: before the build writes its products
-    (tree / "lint-of-the-source.out").write_text(aimodel("lint", ".", cwd=tree).stdout)
+    (tree / "lint-of-the-source.out").write_text(run_aimodel(tree, "lint", ".").stdout)
     result = build(tree, dh_env)
     assert result.returncode == 0, result.output
     return tree
@@ -188,7 +175,7 @@ def test_lint_and_lintian_accept_the_build(kinds):
     changes = next(kinds.parent.glob("kinds_1.0_*.changes"))
     assert (kinds / "lint-of-the-source.out").read_text() == ""
     for args in ([str(changes)], ["--source", ".", str(changes)]):
-        proc = aimodel("lint", *args, cwd=kinds)
+        proc = run_aimodel(kinds, "lint", *args)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert not [line for line in proc.stdout.splitlines() if line.startswith("E:")]
     require_tools("lintian")
@@ -198,7 +185,7 @@ def test_lint_and_lintian_accept_the_build(kinds):
 
 
 def test_classify_counts_the_source_only_model_for_the_source(kinds):
-    proc = aimodel("classify", ".", cwd=kinds)
+    proc = run_aimodel(kinds, "classify", ".")
     assert proc.returncode == 0, proc.stderr
     assert "models kept in the source only: main" in proc.stdout
     assert "model test-model: free -> main (source-only)" in proc.stdout

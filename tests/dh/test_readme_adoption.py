@@ -9,16 +9,13 @@ dpkg-buildpackage with dh_aimodel active and ``aimodel lint`` of the result.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build, require_tools
+from conftest import REPO, build, require_tools, run_aimodel, write_files
 
 pytestmark = pytest.mark.integration
 
@@ -87,44 +84,33 @@ FILES = {
 }
 
 
-def aimodel(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-c", "import sys; from dh_aimodel.cli import main; "
-                           "sys.exit(main(sys.argv[1:]))", *args], cwd=tree, env=env,
-                          capture_output=True, text=True, check=False)
-
-
 def test_the_walk_through_holds(tmp_path: Path, dh_env) -> None:
     require_tools("dpkg-buildpackage", "dh", "cc")
     declared = declaration()
-    tree = tmp_path / "knight"
-    for path, data in FILES.items():
-        (tree / path).parent.mkdir(parents=True, exist_ok=True)
-        (tree / path).write_bytes(data)
-    (tree / "debian/rules").chmod(0o755)
+    tree = write_files(tmp_path / "knight", FILES)
 
     # aimodel init finds both nets (format nnue), one model each
-    init = aimodel(tree, "init")
+    init = run_aimodel(tree, "init")
     assert init.returncode == 0, init.stderr
     found = (tree / "debian/aimodel.yaml").read_text()
     assert "src/nn-5af11540bbfe.nnue" in found and "tests/nets/" in found
     assert found.count("format: nnue") == 2
 
     (tree / "debian/aimodel.yaml").write_text(declared)
-    sums = aimodel(tree, "validate", "--update-sums")
+    sums = run_aimodel(tree, "validate", "--update-sums")
     assert sums.returncode == 0, sums.stdout + sums.stderr
     lock = (tree / "debian/aimodel.sums").read_text()
     assert "  tests/nets/small.nnue\n" in lock and "  tests/nets/tiny.nnue\n" in lock
 
-    classify = aimodel(tree, "classify")
+    classify = run_aimodel(tree, "classify")
     assert classify.returncode == 0, classify.stderr
     assert "source knight: non-free, Section non-free/games (ok)" in classify.stdout
     assert "Files-Excluded: in debian/copyright" in classify.stdout
     assert "reviewed by Jane Doe <jane@debian.org> on 2026-11-30" in classify.stdout
 
-    plain = aimodel(tree, "copyright")
+    plain = run_aimodel(tree, "copyright")
     assert plain.returncode == 1 and "--convert" in plain.stderr
-    convert = aimodel(tree, "copyright", "--convert")
+    convert = run_aimodel(tree, "copyright", "--convert")
     assert convert.returncode in (0, 1), convert.stderr  # 1: what is left to review
     copyright = (tree / "debian/copyright").read_text()
     assert "Knight is copyright 2024 The Knight developers" in copyright
@@ -132,7 +118,7 @@ def test_the_walk_through_holds(tmp_path: Path, dh_env) -> None:
 
     result = build(tree, dh_env)
     assert result.returncode == 0, result.output
-    assert aimodel(tree, "overrides", "--write").returncode == 0
+    assert run_aimodel(tree, "overrides", "--write").returncode == 0
     for target in (".", str(next(tmp_path.glob("knight_1.0_*.changes")))):
-        lint = aimodel(tree, "lint", target)
+        lint = run_aimodel(tree, "lint", target)
         assert lint.returncode == 0, lint.stdout + lint.stderr

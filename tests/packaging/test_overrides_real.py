@@ -20,7 +20,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import INSTALLED, lintian_tags, require_tools
+from conftest import INSTALLED, lintian_tags, require_tools, write_files
 
 from dh_aimodel.cli import main
 
@@ -127,12 +127,6 @@ DEBIAN = {
 }
 
 
-def _write(tree: Path, files: dict[str, bytes]) -> None:
-    for path, data in files.items():
-        (tree / path).parent.mkdir(parents=True, exist_ok=True)
-        (tree / path).write_bytes(data)
-
-
 def _buildpackage(tree: Path, env: dict[str, str], *kind: str) -> str:
     nocheck = [] if INSTALLED else ["-d"]
     proc = subprocess.run(["dpkg-buildpackage", "-us", "-uc", *nocheck, *kind], cwd=tree,
@@ -148,11 +142,10 @@ def checked(tmp_path_factory, dh_env):
     require_tools("dpkg-buildpackage", "dh", "dpkg-deb", "cc", "lintian", "strings", "file")
     top = tmp_path_factory.mktemp("real")
     tree = top / "engine-1.0"
-    _write(tree, UPSTREAM)
+    write_files(tree, UPSTREAM)
     with tarfile.open(top / "engine_1.0.orig.tar.gz", "w:gz") as tar:
         tar.add(tree, "engine-1.0")
-    _write(tree, DEBIAN)
-    (tree / "debian/rules").chmod(0o755)
+    write_files(tree, DEBIAN)
     _buildpackage(tree, dh_env, "-b")
     # The build products are there, and only build/rows.dat has a long line.
     assert (tree / "build/table.dat").is_file()
