@@ -8,5 +8,5 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["dh_aimodel", "dh_aimodel.*"]) + ["dh_aimodel.templates"],
     package_dir={"dh_aimodel.templates": "templates"},
-    package_data={"dh_aimodel.templates": ["*.j2"], "dh_aimodel": ["data/*", "data/tags/*"]},
+    package_data={"dh_aimodel.templates": ["*.j2"], "dh_aimodel": ["data/*", "data/tags/*", "data/families/*"]},
 )

@@ -25,7 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "lint": {"core", "tree", "formats", "manifest", "packaging"},
     "commands": {"core", "tree", "formats", "manifest", "packaging", "hub"},
     "dh": {"core", "tree", "formats", "manifest", "packaging", "lint"},
-    "cli": {"core", "tree", "formats", "manifest", "packaging", "hub", "lint", "commands"},
+    "survey": {"core", "tree", "formats", "manifest", "packaging", "hub", "lint"},
+    "cli": {"core", "tree", "formats", "manifest", "packaging", "hub", "lint", "commands",
+            "survey"},
 }
 #: Top-level modules of the package itself (version, ``python3 -m``).
 TOP = {"__init__", "__main__"}

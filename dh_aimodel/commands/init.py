@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from dh_aimodel.core.errors import AimodelError, Pos, Problem
 from dh_aimodel.core.facts import PackagingFacts
+from dh_aimodel.formats.base import human_size
 
 if TYPE_CHECKING:
     from dh_aimodel.formats.c_arrays import Summary
@@ -268,7 +269,7 @@ def from_hub(model: "HubModel", requested: str | None, facts: PackagingFacts | N
         formats[local] = _extension_format(f.path)
         files.append(FileEntry(path=local, sha256=f.sha256 or git_sha256.get(f.path),
                                url=hf_url(model.repo_id, model.sha, f.path),
-                               comment=_size(f.size) if f.size is not None else None))
+                               comment=human_size(f.size) if f.size is not None else None))
     extra = "".join(f" ({k}: {v})" for k, v in (("license_name", model.license_name),
                                                 ("license_link", model.license_link)) if v)
     fields = []
@@ -346,14 +347,6 @@ def _dataset(repo_id: str, info: "HubDataset | None", endpoint: str) -> DatasetE
         availability = Field("availability", "public")
     return DatasetEntry(name=scalar(info.repo_id), url=url,
                         license=_licence(info.license, weights=False), availability=availability)
-
-
-def _size(size: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return ""  # pragma: no cover
 
 
 # -- from the files of the source tree ----------------------------------------------

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 LINT_TAGS = frozenset({
     "aimodel-pickle-unsafe-global", "aimodel-malformed-model-file",
     "aimodel-embedded-licence-mismatch", "aimodel-format-mismatch", "aimodel-pickle-weights",
+    "aimodel-pickle-foreign-global", "aimodel-pickle-load-bomb",
 })
 
 

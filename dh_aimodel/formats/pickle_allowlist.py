@@ -1,89 +1,62 @@
 """Whether a pickle's import is safe: the allow-list, the deny-list, :func:`classify_global`.
 
 The pickle scanner (:mod:`dh_aimodel.formats.pickle_scan`) resolves each
-import a pickle makes to a (module, name); this module judges it: *safe*
-if weight files need it, *dangerous* if it is a known way to run code,
-*unknown* otherwise, by matching names only: nothing a pickle names is
-imported.
+import a pickle makes to a (module, name); this module judges it by
+matching names only (nothing a pickle names is imported) against two data
+files, each entry with its reason: ``data/pickle-allowed.yaml`` (what the
+checkpoints of PyTorch, NumPy, joblib and scikit-learn need) and
+``data/pickle-dangerous.yaml`` (ways to run code an attacker chose).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final, Literal
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
 
+from dh_aimodel.core.datafiles import load_yaml
+
+#: ``safe``: on the allow-list (no tag); ``dangerous``: runs code an
+#: attacker chose (an error); ``unknown``: anything else, a foreign import
+#: whose loading runs that library's own code (a warning).
 Verdict = Literal["safe", "unknown", "dangerous"]
 
-# -- the allow-list and the deny-list ---------------------------------------
-# Sources: torch/_weights_only_unpickler.py (_get_allowed_globals) for what
-# torch.load(weights_only=True) accepts; numpy's own array/dtype reduce
-# functions; the builtin types pickle protocol 2 needs for sets and bytes.
 
-_SAFE: Final = frozenset({
-    ("collections", "OrderedDict"), ("collections", "Counter"),
-    ("torch", "Size"), ("torch", "Tensor"), ("torch", "device"),
-    ("torch.nn.parameter", "Parameter"), ("torch.serialization", "_get_layout"),
-    ("torch._tensor", "_rebuild_from_type_v2"),
-    ("torch.storage", "TypedStorage"), ("torch.storage", "UntypedStorage"),
-    ("torch", "per_tensor_affine"), ("torch", "per_tensor_symmetric"),
-    ("torch", "per_channel_affine"), ("torch", "per_channel_symmetric"),
-    ("torch", "per_channel_affine_float_qparams"),
-    *(("torch._utils", f) for f in (
-        "_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_rebuild_parameter",
-        "_rebuild_parameter_with_state", "_rebuild_qtensor", "_rebuild_sparse_tensor",
-        "_rebuild_meta_tensor_no_storage", "_rebuild_wrapper_subclass",
-        "_rebuild_device_tensor_from_numpy", "_rebuild_device_tensor_from_cpu_tensor",
-        "_rebuild_nested_tensor")),
-    *((m, n) for m in ("numpy.core.multiarray", "numpy._core.multiarray")
-      for n in ("_reconstruct", "scalar")),
-    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),
-    ("numpy", "dtype"), ("numpy", "ndarray"),
-    ("_codecs", "encode"), ("copyreg", "_reconstructor"),
-    *(("builtins", n) for n in (
-        "set", "frozenset", "slice", "complex", "bytearray", "bytes", "range",
-        "int", "float", "bool", "str", "tuple", "list", "dict")),
-    *(("datetime", n) for n in ("datetime", "date", "time", "timedelta", "timezone")),
-    ("decimal", "Decimal"), ("argparse", "Namespace"),
-})
-#: torch dtypes (torch.float32 ...), legacy tensor and storage classes.
-_SAFE_TORCH_NAME: Final = re.compile(
-    r"(u?int\d+|float\d*(_e\d+m\d+\w*)?|bfloat16|complex\d*|c?half|cfloat|cdouble|chalf|"
-    r"double|short|long|int|bool|q(u)?int\d+(x\d+)?|bits\w+|[A-Z][A-Za-z0-9]*(Storage|Tensor))")
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    safe_names: frozenset[tuple[str, str]]
+    #: (module, whole package?, compiled name pattern)
+    safe_patterns: tuple[tuple[str, bool, re.Pattern[str]], ...]
+    #: Dotted prefixes: a module (or module.name path) starting with one is dangerous.
+    dangerous_prefixes: frozenset[str]
+    dangerous_names: frozenset[tuple[str, str]]
 
-#: Modules whose every name runs code, touches files, processes or the
-#: network, or reaches other objects' attributes (prefix match: "os" covers
-#: "os.path").  Mapped through _compat_pickle first, so "commands" and
-#: "__builtin__" land here too.
-_DANGEROUS_MODULES: Final = frozenset({
-    "os", "posix", "nt", "subprocess", "_posixsubprocess", "socket", "_socket", "shutil",
-    "importlib", "imp", "sys", "runpy", "pty", "webbrowser", "pickle", "_pickle", "marshal",
-    "types", "ctypes", "_ctypes", "code", "codeop", "codecs", "popen2", "platform",
-    "multiprocessing", "_multiprocessing", "threading", "_thread", "asyncio", "signal",
-    "tempfile", "io", "_io", "pathlib", "glob", "pip", "setuptools", "distutils", "ensurepip",
-    "venv", "zipimport", "pkgutil", "site", "bdb", "pdb", "timeit", "cProfile", "profile",
-    "trace", "doctest", "http", "urllib", "urllib2", "requests", "ftplib", "smtplib",
-    "telnetlib", "xmlrpc", "ssl", "select", "selectors", "mmap", "fcntl", "resource",
-    "atexit", "gc", "inspect", "linecache", "operator", "_operator", "dill", "cloudpickle",
-    "joblib.load", "torch.hub", "torch.utils.cpp_extension", "numpy.f2py", "numpy.distutils",
-    "numpy.ctypeslib", "numpy.testing", "builtins.__import__",
-    # The rest of picklescan 1.0.5's and modelscan 0.8.8's deny-lists (whole
-    # modules where they list names: importing from them is never needed for
-    # weights), so that what they call dangerous is dangerous here too; it
-    # matters where only dangerous imports are reported (tentative walks).
-    "aiohttp", "pydoc", "test", "uuid", "imaplib", "idlelib", "lib2to3", "_osx_support",
-    "_aix_support", "_pyrepl", "torch._dynamo", "torch._inductor", "torch.fx.experimental",
-    "torch.jit.unsupported_tensor_ops", "torch.utils._config_module", "torch.utils.bottleneck",
-    "torch.utils.collect_env", "torch.utils.data.datapipes.utils.decoder",
-})
-_DANGEROUS_NAMES: Final = frozenset({
-    *(("builtins", n) for n in (
-        "eval", "exec", "compile", "open", "__import__", "getattr", "setattr", "delattr",
-        "globals", "locals", "vars", "input", "breakpoint", "exit", "quit", "help",
-        "memoryview", "type", "super", "classmethod", "staticmethod", "property", "apply")),
-    ("functools", "partial"), ("logging", "FileHandler"),
-    ("torch", "load"), ("torch.serialization", "load"), ("numpy", "load"),
-    ("numpy.lib.npyio", "load"), ("torch.jit", "load"), ("torch", "_C"),
-})
+
+def _as_list(value: object) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+
+
+@cache
+def _lists() -> _Lists:
+    """The two data files, compiled once."""
+    safe_names: set[tuple[str, str]] = set()
+    patterns: list[tuple[str, bool, re.Pattern[str]]] = []
+    for entry in load_yaml("pickle-allowed.yaml")["allowed"]:
+        package = "package" in entry
+        module = entry["package" if package else "module"]
+        if "pattern" in entry:
+            patterns.append((module, package, re.compile(entry["pattern"])))
+        else:
+            safe_names.update((module, n) for n in entry["names"])
+    prefixes: set[str] = set()
+    names: set[tuple[str, str]] = set()
+    for entry in load_yaml("pickle-dangerous.yaml")["dangerous"]:
+        if "package" in entry:
+            prefixes.update(_as_list(entry["package"]))
+        else:
+            names.update((entry["module"], n) for n in entry["names"])
+    return _Lists(frozenset(safe_names), tuple(patterns), frozenset(prefixes), frozenset(names))
 
 
 def _compat(module: str, name: str) -> tuple[str, str]:
@@ -103,17 +76,18 @@ def _compat(module: str, name: str) -> tuple[str, str]:
 def classify_global(module: str, name: str) -> Verdict:
     """Whether importing ``name`` from ``module`` in a pickle is safe.
 
-    ``safe``: on the allow-list of what weight files need.  ``dangerous``:
-    a known way to run commands or code, reach files or the network, or
-    walk attributes (a dunder in the name, ``getattr``, ``operator``).
-    ``unknown``: anything else, e.g. a model class of the upstream project;
-    not proven harmful, but loading it runs that project's code.
+    ``safe``: on the allow-list of what checkpoints need.  ``dangerous``:
+    on the deny-list, or a dunder in the name (``__globals__``,
+    ``__subclasses__``: attribute walks).  ``unknown``: anything else, e.g.
+    a model class of the upstream project; not proven harmful, but loading
+    it runs that project's code.  Dangerous wins over safe, and over the
+    Python 2 name's verdict.
 
     >>> classify_global("torch._utils", "_rebuild_tensor_v2")
     'safe'
     >>> classify_global("posix", "system")
     'dangerous'
-    >>> classify_global("sklearn.tree", "DecisionTreeClassifier")
+    >>> classify_global("mymodel.net", "Net")
     'unknown'
     """
     verdicts = {_verdict(module, name), _verdict(*_compat(module, name))}
@@ -123,23 +97,21 @@ def classify_global(module: str, name: str) -> Verdict:
 
 
 def _verdict(module: str, name: str) -> Verdict:
-    if module == "__builtin__" or module == "__builtins__":
+    if module in ("__builtin__", "__builtins__"):
         module = "builtins"
+    lists = _lists()
     parts = name.split(".")
     if any(p.startswith("__") and p.endswith("__") and len(p) > 4 for p in parts):
-        return "dangerous"  # __globals__, __subclasses__, __class__ ...: attribute walks
-    if (module, parts[0]) in _DANGEROUS_NAMES or (module, name) in _DANGEROUS_NAMES:
         return "dangerous"
-    path = f"{module}.{name}"
-    dotted = module.split(".")
-    for i in range(1, len(dotted) + 1):
-        if ".".join(dotted[:i]) in _DANGEROUS_MODULES:
-            return "dangerous"
-    for i in range(len(dotted) + 1, len(dotted) + len(parts) + 1):
-        if ".".join(path.split(".")[:i]) in _DANGEROUS_MODULES:
-            return "dangerous"
-    if (module, name) in _SAFE:
+    if (module, parts[0]) in lists.dangerous_names:
+        return "dangerous"
+    path = f"{module}.{name}".split(".")
+    if any(".".join(path[:i]) in lists.dangerous_prefixes for i in range(1, len(path) + 1)):
+        return "dangerous"
+    if (module, name) in lists.safe_names:
         return "safe"
-    if module in ("torch", "torch.cuda") and _SAFE_TORCH_NAME.fullmatch(name):
-        return "safe"
+    for owner, package, pattern in lists.safe_patterns:
+        inside = module == owner or (package and module.startswith(owner + "."))
+        if inside and pattern.fullmatch(name):
+            return "safe"
     return "unknown"

@@ -3,8 +3,10 @@
 Built once from :mod:`pickletools`' descriptions of every opcode: its
 argument, what it pops and pushes, and which opcodes need more than that
 generic stack simulation (memo, imports, calls).  The stack of the walk in
-:mod:`dh_aimodel.formats.pickle_walk` holds only the kinds of values below,
-kept strings and simulated imports.
+:mod:`dh_aimodel.formats.pickle_walk` holds only the kinds of values below:
+kept strings, small ints, simulated imports, and :class:`_Node` for what
+the load would build (containers and results of calls), which carries the
+modelled size of the structure for the load-bomb budget.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Final
+from typing import Final, Iterable
 
 # Argument kinds, from pickletools.ArgumentDescriptor.n
 _UP_TO_NEWLINE: Final = -1
@@ -39,6 +41,12 @@ _SPECIAL: Final[Mapping[str, int]] = {
     "APPEND": _MUTATE, "APPENDS": _MUTATE, "SETITEM": _MUTATE, "SETITEMS": _MUTATE,
     "ADDITEMS": _MUTATE,
 }
+#: Opcodes that build a container (a :class:`_Node`) from their operands.
+_CONTAINERS: Final = frozenset({
+    "EMPTY_LIST", "EMPTY_DICT", "EMPTY_SET", "EMPTY_TUPLE", "LIST", "DICT", "TUPLE", "TUPLE1",
+    "TUPLE2", "TUPLE3", "FROZENSET"})
+#: Opcodes that push an int the walk keeps (sizes for the budget, joblib's shapes).
+_INTS: Final = frozenset({"INT", "BININT", "BININT1", "BININT2", "LONG", "LONG1"})
 
 
 class _Value:
@@ -65,6 +73,84 @@ class _Global:
 
     module: str | None
     name: str | None
+
+
+class _Node:
+    """Something the load builds: a container, or what a call returns.
+
+    ``own`` counts the elements the load creates in it, sub-structures
+    that exist only here included; a structure reachable twice (memoised or
+    duplicated: ``shared``) is counted through ``refs`` instead, once per
+    reference, so that :func:`expansion` multiplies memo reuse as a walk of
+    the result would.  ``items``/``entries`` keep the first operands of
+    small tuples and dicts (call arguments, joblib's array records),
+    ``callee`` what a call result came from, ``lazy`` the length of a
+    ``range`` (which costs nothing until something iterates it).
+    """
+
+    __slots__ = ("own", "refs", "shared", "items", "entries", "callee", "lazy", "itemsize")
+
+    #: Operands kept per tuple or dict.
+    KEEP: Final = 64
+
+    def __init__(self, own: int = 0, callee: object = None) -> None:
+        self.own = own
+        self.refs: dict[_Node, int] | None = None
+        self.shared = False
+        self.items: list[object] | None = None
+        self.entries: dict[str, object] | None = None
+        self.callee = callee
+        self.lazy = 0
+        #: Bytes per element, for a numpy.dtype call result.
+        self.itemsize: int | None = None
+
+    def add(self, values: Iterable[object]) -> None:
+        """Put ``values`` (popped off the stack) into this structure."""
+        for value in values:
+            self.own += 1
+            if type(value) is not _Node or value is self:
+                continue
+            if value.shared:
+                refs = self.refs if self.refs is not None else {}
+                refs[value] = refs.get(value, 0) + 1
+                self.refs = refs
+                continue
+            self.own += value.own
+            if value.refs:  # merge the smaller into the larger: n log n over a walk
+                if self.refs is None or len(self.refs) < len(value.refs):
+                    self.refs, value.refs = value.refs, self.refs
+                for child, count in (value.refs or {}).items():
+                    self.refs[child] = self.refs.get(child, 0) + count
+
+    def __repr__(self) -> str:
+        return f"<node {self.own}>"
+
+
+def expansion(roots: Iterable[_Node], cap: int) -> int:
+    """The largest modelled size of ``roots``, memo reuse multiplied, at most ``cap + 1``.
+
+    Each node is evaluated once (iteratively: structures nest deeper than
+    Python recurses); a cycle counts its back edge once, as a walk that
+    remembers what it has seen would.
+    """
+    sizes: dict[_Node, int] = {}
+    best = 0
+    for root in roots:
+        stack: list[tuple[_Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if node in sizes and not done:
+                continue
+            if not done:
+                sizes[node] = node.own  # provisional: a cycle back here adds no more
+                stack.append((node, True))
+                stack.extend((child, False) for child in node.refs or () if child not in sizes)
+                continue
+            total = node.own + sum(count * sizes.get(child, 0)
+                                   for child, count in (node.refs or {}).items())
+            sizes[node] = min(total, cap + 1)
+        best = max(best, sizes[root])
+    return best
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,15 @@ class PickleReport:
     ``calls``: imported callables the stream invokes (REDUCE, NEWOBJ, INST,
     OBJ).  ``protocol``: the first PROTO seen, None for protocol 0/1.
     ``streams``: how many streams were walked (0: the file holds no pickle).
+    ``expansion``: the modelled size of what loading builds (elements
+    created, each memo or DUP reuse counted again, as a walk of the result
+    meets them; at most ``budget + 1``); ``returned_calls``: the imports
+    whose result the stream calls again (``?``: not an import).
+
+    The levels of a verdict: ``dangerous``, ``returned_calls`` and a
+    ``load_bomb`` are errors (loading runs code an attacker chose, or
+    exhausts memory or time); ``foreign`` imports a warning (loading runs
+    that library's own code); the rest nothing.
     """
 
     globals: tuple[tuple[str, str], ...] = ()
@@ -32,6 +41,20 @@ class PickleReport:
     protocol: int | None = None
     opcodes: int = 0
     streams: int = 0
+    expansion: int = 0
+    budget: int = 0
+    returned_calls: tuple[str, ...] = ()
+
+    @property
+    def foreign(self) -> tuple[tuple[str, str], ...]:
+        """Imports outside the allow-list that are not known to run code an attacker chose."""
+        dangerous = set(self.dangerous)
+        return tuple(k for k in self.unsafe if k not in dangerous)
+
+    @property
+    def load_bomb(self) -> bool:
+        """Whether loading would build more than the budget allows."""
+        return self.expansion > self.budget > 0
 
     @property
     def is_safe(self) -> bool:

@@ -57,13 +57,22 @@ from dh_aimodel.formats.pickle_walk import _Scanner
 #: Opcodes walked per stream by default (a PyTorch state dict needs a few
 #: dozen per tensor; a scikit-learn model some per Python object).
 DEFAULT_LIMIT: Final = 2_000_000
+#: Modelled elements a load may build (:attr:`PickleReport.expansion`)
+#: before it is a load bomb: every element a container gets, every byte
+#: ``bytes(n)`` allocates, every structure counted again at each memo or DUP
+#: reuse.  Without reuse a stream builds at most about one element per
+#: opcode, so this is 50 times what the opcode limit lets a stream write;
+#: doubling a list 27 times by memo reuse reaches it, while real checkpoints
+#: (measured: PyTorch, joblib and scikit-learn ones) stay orders of
+#: magnitude below.
+DEFAULT_BUDGET: Final = 100_000_000
 
 
 # -- public entry points --------------------------------------------------------
 
 
 def scan_pickle(stream: BinaryIO, limit: int = DEFAULT_LIMIT, *,
-                tentative: bool = False) -> PickleReport:
+                tentative: bool = False, budget: int = DEFAULT_BUDGET) -> PickleReport:
     """Walk the pickle stream(s) in ``stream`` and report imports and calls.
 
     Reads from the stream's current position; walks at most ``limit``
@@ -71,9 +80,10 @@ def scan_pickle(stream: BinaryIO, limit: int = DEFAULT_LIMIT, *,
     problems are :attr:`PickleReport.findings`.  ``tentative``: the bytes
     may be plain data that only starts like a pickle; then only imports
     known to run code and unresolvable imports are reported, no findings
-    about the stream's shape.
+    about the stream's shape and no load bomb.  ``budget``: see
+    :data:`DEFAULT_BUDGET`.
     """
-    scanner = _Scanner(stream, limit, tentative)
+    scanner = _Scanner(stream, limit, tentative, budget)
     scanner.run()
     return scanner.report()
 
@@ -105,17 +115,21 @@ def merge_reports(reports: Iterable[tuple[str, PickleReport]]) -> PickleReport:
     dangerous: set[tuple[str, str]] = set()
     calls: set[tuple[str, str]] = set()
     findings: list[Finding] = []
+    returned: set[str] = set()
     protocol: int | None = None
-    opcodes = streams = 0
+    opcodes = streams = expansion = budget = 0
     for name, report in reports:
         globals_.update(report.globals)
         unsafe.update(report.unsafe)
         dangerous.update(report.dangerous)
         calls.update(report.calls)
+        returned.update(report.returned_calls)
+        expansion, budget = max(expansion, report.expansion), max(budget, report.budget)
         findings.extend(Finding(f.code, f"{name}: {f.message}" if name else f.message)
                         for f in report.findings)
         protocol = protocol if protocol is not None else report.protocol
         opcodes += report.opcodes
         streams += report.streams
     return PickleReport(tuple(sorted(globals_)), tuple(sorted(unsafe)), tuple(findings),
-                        tuple(sorted(dangerous)), tuple(sorted(calls)), protocol, opcodes, streams)
+                        tuple(sorted(dangerous)), tuple(sorted(calls)), protocol, opcodes, streams,
+                        expansion, budget, tuple(sorted(returned)))

@@ -6,12 +6,18 @@ records imports and calls, and turns what is wrong with the stream into
 findings; :meth:`_Scanner.report` judges the imports into a
 :class:`~dh_aimodel.formats.pickle_report.PickleReport`.  Why it is done this
 way, and which walks are tentative: :mod:`dh_aimodel.formats.pickle_scan`.
+
+What loading would build is modelled too (:class:`_Node`): its size, memo
+reuse multiplied, for the load-bomb budget; which calls call what an
+earlier call returned; and the records joblib writes before each raw
+array, so that the walk reads past the array as ``joblib.load`` does.
 """
 
 from __future__ import annotations
 
 import codecs
 import itertools
+import math
 import re
 from collections.abc import Iterable
 from typing import BinaryIO, Final
@@ -23,12 +29,14 @@ from dh_aimodel.formats.pickle_opcodes import (
     _ANY,
     _BIG_STR,
     _BUILD,
+    _CONTAINERS,
     _DUP,
     _EXT,
     _GENERIC,
     _GET,
     _GLOBAL,
     _INST,
+    _INTS,
     _LEN1,
     _LEN4,
     _LEN4U,
@@ -50,9 +58,11 @@ from dh_aimodel.formats.pickle_opcodes import (
     _STRING,
     _UP_TO_NEWLINE,
     _Global,
+    _Node,
     _Op,
     _opcodes,
     _Value,
+    expansion,
 )
 from dh_aimodel.formats.pickle_report import PickleReport
 
@@ -75,6 +85,12 @@ _TORCH_MAGIC: Final = 0x1950A86A20F9469CFC6C
 #: Finding codes a tentative walk keeps: the others only say the bytes were
 #: not a pickle after all.
 _TENTATIVE_CODES: Final = frozenset({"unresolved-global", "incomplete"})
+#: Builtin constructors that allocate as many elements as an int argument
+#: says (``bytes(10**12)``), and those that expand a ``range`` argument.
+_ALLOCATE_INT: Final = frozenset({"bytes", "bytearray"})
+_EXPAND_RANGE: Final = frozenset({"bytes", "bytearray", "list", "tuple", "set", "frozenset", "dict"})
+#: A dtype's type code and size in its constructor argument ("f8", "<U5").
+_DTYPE: Final = re.compile(r"[<>|=]?([a-zA-Z])(\d*)")
 
 
 # -- the walk -------------------------------------------------------------------
@@ -85,9 +101,12 @@ _NAME: Final = re.compile(r"[^\W\d]\w*(\.[^\W\d]\w*)*")
 class _Scanner:
     """Simulates the unpickler's stack, marks and memo over one stream."""
 
-    def __init__(self, stream: BinaryIO, limit: int, tentative: bool = False) -> None:
+    def __init__(self, stream: BinaryIO, limit: int, tentative: bool = False,
+                 budget: int = 1 << 62) -> None:
         self.inp = _Input(stream)
         self.limit = limit
+        #: Modelled elements beyond which the load is a bomb (see pickle_scan).
+        self.budget = budget
         #: Walking bytes that may not be a pickle at all (see the module doc).
         self.tentative = tentative
         self.ops = 0
@@ -100,6 +119,12 @@ class _Scanner:
         self.live = 0
         self.stack: list[object] = []
         self.marks: list[int] = []
+        #: What each pickle returned, and every structure reachable twice.
+        self.roots: list[_Node] = []
+        self.shared: list[_Node] = []
+        self.expansion = 0
+        #: Calls of what an earlier call returned: what that earlier call called.
+        self.returned_calls: dict[str, None] = {}
 
     # findings -----------------------------------------------------------------
 
@@ -115,8 +140,9 @@ class _Scanner:
 
     def record(self, module: str, name: str) -> _Global:
         if self.tentative and classify_global(module, name) != "dangerous":
-            # Data that happens to parse names no known way to run code: not an import.
-            return _Global(None, None)
+            # Data that happens to parse names no known way to run code: not
+            # reported as an import, but named if what it returns is called.
+            return _Global(module, name)
         key = (module, name)
         if key not in self.globals:
             if len(self.globals) >= MAX_GLOBALS:
@@ -141,8 +167,9 @@ class _Scanner:
     # string budget ---------------------------------------------------------
 
     def keep(self, text: str) -> str | _Value:
-        """Track a string that could name a module or attribute, within budget."""
-        if len(text) > STRING_CAP or not _NAME.fullmatch(text):
+        """Track a string that could name a module or attribute (or a dtype, for
+        joblib's arrays), within budget."""
+        if len(text) > STRING_CAP or not (_NAME.fullmatch(text) or _DTYPE.fullmatch(text)):
             return _BIG_STR if len(text) > STRING_CAP else _OTHER_STR
         if self.live + len(text) > TRACKED_BYTES:
             self.finding("incomplete", "string budget spent; later imports may be unresolved",
@@ -166,7 +193,8 @@ class _Scanner:
             return None
         if n >= 0:
             data = inp.exact(n, op.name)
-            return int.from_bytes(data, "little", signed=op.name == "EXT4") if n <= 4 else None
+            return int.from_bytes(data, "little", signed=op.name in ("EXT4", "BININT")) \
+                if n <= 4 else None
         if n == _UP_TO_NEWLINE:
             line = inp.readline(op.name)
             if op.kind in (_GLOBAL, _INST):
@@ -176,7 +204,7 @@ class _Scanner:
         length = int.from_bytes(inp.exact(width, op.name), "little", signed=n == _LEN4)
         if length < 0:
             raise _Stop("malformed", f"{op.name} at byte {inp.pos} has negative length {length}")
-        if op.kind == _STRING and length <= STRING_CAP:
+        if (op.kind == _STRING or op.name == "LONG1") and length <= STRING_CAP:
             return inp.exact(length, op.name)
         inp.skip(length, op.name)
         return _BIG_STR if op.kind == _STRING else None
@@ -203,6 +231,14 @@ class _Scanner:
     # main loop ---------------------------------------------------------------
 
     def run(self) -> None:
+        try:
+            self.walk()
+        finally:
+            if not self.tentative or self.roots:
+                live = [v for v in self.stack if type(v) is _Node]
+                self.expansion = expansion([*self.roots, *self.shared, *live], self.budget)
+
+    def walk(self) -> None:
         started_tentative = self.tentative
         try:
             self.one_pickle(first=True)
@@ -307,20 +343,14 @@ class _Scanner:
             if kind not in (_STRING, _GET, _PUT, _MEMOIZE) and op.name != "FRAME":
                 names_pushed = 0
             if kind == _GENERIC:
-                if op.to_mark:
-                    self.pop_mark(op, at)
-                if op.pops:
-                    self.pop(op.pops, op, at)
-                stack.extend(op.pushes)
+                self.generic(op, arg, at)
             elif kind == _STRING:
                 stack.append(self.string_value(op, arg))
             elif kind == _MUTATE:
-                if op.to_mark:
-                    self.pop_mark(op, at)
-                else:
-                    self.pop(op.pops - 1, op, at)
+                items = self.pop_mark(op, at) if op.to_mark else self.pop(op.pops - 1, op, at)
                 if len(stack) <= (marks[-1] if marks else 0):
                     raise _Stop("malformed", f"{op.name} at byte {at} with nothing to add to")
+                self.mutate(stack[-1], op, items)
             elif kind == _MARK:
                 marks.append(len(stack))
             elif kind == _POP:
@@ -331,6 +361,7 @@ class _Scanner:
             elif kind == _DUP:
                 top = self.pop(1, op, at)[0]
                 stack.extend((top, top))
+                self.share(top)
                 if type(top) is str:
                     self.live += 2 * len(top)
             elif kind in (_PUT, _MEMOIZE):
@@ -347,6 +378,7 @@ class _Scanner:
                 value = stack[-1]
                 if type(value) is str:
                     self.live += len(value)
+                self.share(value)
                 memo[key] = value
             elif kind == _GET:
                 key = arg if isinstance(arg, int) else _decimal(arg, op.name, at)
@@ -360,9 +392,9 @@ class _Scanner:
                 stack.append(self.global_from_lines(arg, at))
             elif kind == _INST:
                 callee = self.global_from_lines(arg, at)
-                self.pop_mark(op, at)
-                self.call(callee)
-                stack.append(_ANY)
+                args = _Node()
+                args.add(self.pop_mark(op, at))
+                stack.append(self.call(callee, args))
             elif kind == _STACK_GLOBAL:
                 module, name = self.pop(2, op, at)
                 stack.append(self.stack_global(module, name, at))
@@ -370,19 +402,22 @@ class _Scanner:
                 items = self.pop_mark(op, at)
                 if not items:
                     raise _Stop("malformed", f"OBJ at byte {at} without a class")
-                self.call(items[0])
-                stack.append(_ANY)
+                args = _Node()
+                args.add(items[1:])
+                stack.append(self.call(items[0], args))
             elif kind in (_REDUCE, _NEWOBJ, _NEWOBJ_EX):
                 items = self.pop(3 if kind == _NEWOBJ_EX else 2, op, at)
-                self.call(items[0])
-                stack.append(_ANY)
+                stack.append(self.call(items[0], *items[1:]))
             elif kind == _BUILD:
-                self.pop(1, op, at)
+                state = self.pop(1, op, at)[0]
                 if len(stack) <= (marks[-1] if marks else 0):
                     raise _Stop("malformed", f"BUILD at byte {at} with nothing to build")
-                if isinstance(stack[-1], _Global):
+                target = stack[-1]
+                if isinstance(target, _Global):
                     self.finding("suspicious", f"BUILD at byte {at} sets attributes of an imported "
                                  "object itself (monkey-patching a module or class)")
+                elif type(target) is _Node:
+                    self.build(target, state, at)
             elif kind == _EXT:
                 stack.append(self.unresolvable("<extension registry>", str(arg),
                                                f"{op.name} imports through copyreg's extension registry"))
@@ -393,11 +428,121 @@ class _Scanner:
                 if self.protocol is None:
                     self.protocol = arg
             elif kind == _STOP:
-                self.pop(1, op, at)
+                result = self.pop(1, op, at)[0]
+                if type(result) is _Node and not self.tentative:
+                    self.roots.append(result)
                 return
             if not warned_depth and len(stack) + len(marks) > DEPTH_WARN:
                 warned_depth = True
                 self.finding("too-deep", f"stack deeper than {DEPTH_WARN} at byte {at}", once=True)
+
+    # values: containers, calls, ints -----------------------------------------
+
+    def generic(self, op: _Op, arg: object, at: int) -> None:
+        """An opcode the generic pop/push simulation covers, containers and ints kept."""
+        items = self.pop_mark(op, at) if op.to_mark else []
+        if op.pops:
+            items += self.pop(op.pops, op, at)
+        if op.name in _CONTAINERS:
+            node = _Node()
+            node.add(items)
+            if op.name.startswith("TUPLE") or op.name == "EMPTY_TUPLE":
+                node.items = items[:_Node.KEEP]
+            elif op.name == "DICT":
+                node.entries = _entries(items)
+            self.stack.append(node)
+        elif op.name in _INTS:
+            self.stack.append(_int_value(op.name, arg))
+        else:
+            self.stack.extend(op.pushes)
+
+    def share(self, value: object) -> None:
+        """``value`` is now reachable twice (memo, DUP): counted per reference."""
+        if type(value) is _Node and not value.shared:
+            value.shared = True
+            if not self.tentative:
+                self.shared.append(value)
+
+    def mutate(self, target: object, op: _Op, items: list[object]) -> None:
+        """APPEND(S), SETITEM(S), ADDITEMS: ``items`` go into ``target``."""
+        if type(target) is not _Node:
+            return
+        target.add(items)
+        if op.name.startswith("SETITEM"):
+            if target.entries is None:
+                target.entries = {}
+            if len(target.entries) < _Node.KEEP:
+                target.entries.update(_entries(items))
+
+    def call(self, callee: object, args: object = None, kwargs: object = None) -> _Node:
+        """A REDUCE, NEWOBJ(_EX), INST or OBJ: the result, sized as the call would build it."""
+        if type(callee) is _Node and callee.callee is not None:
+            inner = _dotted(callee.callee)
+            if not self.tentative or inner != "?":  # data rarely imports, then calls twice
+                self.returned_calls[inner] = None
+        if isinstance(callee, _Global) and callee.module is not None and callee.name is not None:
+            self.calls[(callee.module, callee.name)] = None
+        first = args.items[0] if type(args) is _Node and args.items else None
+        if _is(callee, "copyreg", "_reconstructor") and isinstance(first, _Global):
+            callee = first  # protocol 0/1: _reconstructor(cls, base, state) builds a cls
+        result = _Node(callee=callee if callee is not None else _ANY)
+        result.add(v for v in (args, kwargs) if v is not None)
+        if isinstance(callee, _Global) and callee.module in ("builtins", "__builtin__"):
+            self.allocate(result, callee.name, args)
+        elif _is(callee, "numpy", "dtype") and isinstance(first, str):
+            result.itemsize = _itemsize(first)
+        return result
+
+    def allocate(self, result: _Node, name: str | None, args: object) -> None:
+        """What a builtin constructor allocates: ``bytes(n)``, ``list(range(n))``."""
+        items = args.items if type(args) is _Node and args.items else []
+        ints = [v for v in items if type(v) is int]
+        if name in _ALLOCATE_INT and ints and len(ints) == len(items):
+            result.own += max(ints[0], 0)
+        elif name in _EXPAND_RANGE and items and type(items[0]) is _Node:
+            result.own += items[0].lazy
+        elif name in ("range", "xrange") and ints and len(ints) == len(items) <= 3:
+            start, stop, step = (0, ints[0], 1) if len(ints) == 1 else (*ints[:2], 1)
+            step = ints[2] if len(ints) == 3 else step
+            result.lazy = len(range(start, stop, step)) if step else 0
+
+    def build(self, target: _Node, state: object, at: int) -> None:
+        """BUILD: ``state`` goes into ``target``; a dtype's size, a joblib array read past."""
+        target.add([state])
+        items = state.items if type(state) is _Node and state.items else []
+        if target.itemsize is not None and len(items) > 5 and type(items[5]) is int \
+                and items[5] > 0:
+            target.itemsize = items[5]  # elsize: structured and string dtypes
+        callee = target.callee
+        if isinstance(callee, _Global) and callee.name == "NumpyArrayWrapper" \
+                and (callee.module or "").endswith("numpy_pickle") and not self.tentative:
+            self.joblib_array(state, at)
+
+    def joblib_array(self, state: object, at: int) -> None:
+        """Read past the array joblib writes raw after a NumpyArrayWrapper's BUILD.
+
+        Its size is the product of the record's ``shape`` times the dtype's
+        item size, after one padding-length byte and that much padding when
+        the record has ``numpy_array_alignment_bytes`` (joblib 1.2 on); an
+        object array is a whole pickle of its own, walked as one.
+        """
+        entries = state.entries if type(state) is _Node and state.entries else {}
+        shape, dtype = entries.get("shape"), entries.get("dtype")
+        items = shape.items if type(shape) is _Node and shape.items is not None else [None]
+        dims = [d for d in items if type(d) is int and d >= 0]
+        itemsize = dtype.itemsize if type(dtype) is _Node else None
+        if len(dims) != len(items) or itemsize is None:
+            raise _Stop("incomplete", f"joblib array at byte {at} of unknown shape or dtype; "
+                        "the rest of the stream is not checked")
+        if itemsize == 0:  # object array: pickled in place
+            outer = self.stack, self.marks
+            self.one_pickle(first=False)
+            self.stack, self.marks = outer
+            return
+        if type(entries.get("numpy_array_alignment_bytes")) is int:
+            padding = self.inp.exact(1, "joblib array padding")[0]
+            self.inp.skip(padding, "joblib array padding")
+        self.inp.skip(math.prod(dims) * itemsize, "joblib array")
 
     def global_from_lines(self, arg: object, at: int) -> _Global:
         assert isinstance(arg, tuple)
@@ -411,20 +556,18 @@ class _Scanner:
         return self.record(module, name)
 
     def stack_global(self, module: object, name: object, at: int) -> _Global:
-        if module is _NOT_STR or name is _NOT_STR:
+        if _not_str(module) or _not_str(name):
             raise _Stop("malformed", f"STACK_GLOBAL at byte {at} on values that are not strings")
         if type(module) is str and type(name) is str:
             return self.record(module, name)
         return self.unresolvable(module if type(module) is str else None,
                                  name if type(name) is str else None,
                                  "STACK_GLOBAL on strings computed at load time or too long",
-                                 computed=module is _ANY or name is _ANY)
-
-    def call(self, callee: object) -> None:
-        if isinstance(callee, _Global) and callee.module is not None and callee.name is not None:
-            self.calls[(callee.module, callee.name)] = None
+                                 computed=_computed(module) or _computed(name))
 
     def report(self) -> PickleReport:
+        """The imports judged: every import that cannot be checked (computed
+        at load time, too long, through the extension registry) is dangerous."""
         unsafe: dict[tuple[str, str], None] = {}
         dangerous: list[tuple[str, str]] = []
         for key in self.globals:
@@ -435,9 +578,70 @@ class _Scanner:
                 dangerous.append(key)
         for key in self.unresolved:
             unsafe[key] = None
-            if key[0] != "?" and key[1] == "?" and classify_global(key[0], "") == "dangerous":
-                dangerous.append(key)
+            dangerous.append(key)
         return PickleReport(
             globals=tuple(sorted(self.globals)), unsafe=tuple(sorted(unsafe)),
             findings=tuple(self.findings), dangerous=tuple(sorted(set(dangerous))),
-            calls=tuple(sorted(self.calls)), protocol=self.protocol, opcodes=self.ops, streams=1)
+            calls=tuple(sorted(self.calls)), protocol=self.protocol, opcodes=self.ops, streams=1,
+            expansion=self.expansion, budget=self.budget,
+            returned_calls=tuple(sorted(self.returned_calls)))
+
+
+# -- what the simulated values say ------------------------------------------------
+
+
+def _not_str(value: object) -> bool:
+    """Whether ``value`` can never be a module or attribute name."""
+    return value is _NOT_STR or type(value) is int or (type(value) is _Node and value.callee is None)
+
+
+def _computed(value: object) -> bool:
+    """Whether ``value`` is computed at load time (what a call returned)."""
+    return value is _ANY or (type(value) is _Node and value.callee is not None)
+
+
+def _is(value: object, module: str, name: str) -> bool:
+    """Whether ``value`` is the import of ``module.name`` (or its Python 2 name)."""
+    return isinstance(value, _Global) and value.name == name and value.module in (
+        module, {"copyreg": "copy_reg", "builtins": "__builtin__"}.get(module))
+
+
+def _dotted(value: object) -> str:
+    """The import a call result came from, for the report (``?``: not an import)."""
+    if isinstance(value, _Global) and value.module is not None and value.name is not None:
+        return f"{value.module}.{value.name}"
+    return "?"
+
+
+def _entries(items: list[object]) -> dict[str, object]:
+    """The string-keyed pairs of a SETITEMS or DICT operand list, as far as kept."""
+    return {k: v for k, v in zip(items[::2], items[1::2])
+            if type(k) is str}  # items are bounded by the walk's own caps
+
+
+def _int_value(name: str, arg: object) -> int | _Value:
+    """The int an INT, BININT*, LONG or LONG1 pushes, when it is small enough to keep."""
+    if isinstance(arg, int):
+        return arg
+    if not isinstance(arg, bytes) or len(arg) > 32:
+        return _NOT_STR
+    if name == "LONG1":
+        return int.from_bytes(arg, "little", signed=True)
+    try:
+        return int(arg.rstrip(b"L"))
+    except ValueError:  # the unpickler fails here too; the walk goes on
+        return _NOT_STR
+
+
+def _itemsize(code: str) -> int | None:
+    """Bytes per element of a dtype from numpy.dtype's argument: 0 for objects."""
+    match = _DTYPE.fullmatch(code)
+    if match is None:
+        return None
+    kind, size = match.group(1), match.group(2)
+    if kind == "O":
+        return 0
+    if not size:
+        return {"b": 1, "B": 1, "?": 1, "h": 2, "H": 2, "i": 4, "I": 4, "l": 8, "L": 8, "q": 8,
+                "Q": 8, "e": 2, "f": 4, "d": 8, "g": 16, "F": 8, "D": 16}.get(kind)
+    return int(size) * (4 if kind == "U" else 1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from dh_aimodel.core.declaration import IN_PACKAGE
 from dh_aimodel.lint.state import LintState, ScannedFile
@@ -255,22 +255,71 @@ def _is_pickled(f: ScannedFile) -> bool:
 
 
 def pickle_weights(s: LintState) -> Iterator[Diagnostic]:
+    declared = {p for d in s.declared for p in d.matched}
     for f in s.files:
-        if f.is_model and _is_pickled(f):
+        if f.is_model and _is_pickled(f) and (f.path in declared or not _library_data(f)):
             yield Diagnostic(s.label_source(), "aimodel-pickle-weights", f"[{f.path}]")
 
 
 def pickle_unsafe_global(s: LintState) -> Iterator[Diagnostic]:
+    """Errors: loading runs code an attacker chose (a dangerous or unresolvable
+    import, a call of what an earlier call returned)."""
     for f in s.files:
         if f.pickle is None:
             continue
-        for module, name in f.pickle.unsafe:
+        for module, name in f.pickle.dangerous:
             yield Diagnostic(s.label_source(), "aimodel-pickle-unsafe-global",
                              f"{module}.{name} [{f.path}]")
         for finding in f.pickle.findings:
             if finding.code == "unresolved-global":
                 yield Diagnostic(s.label_source(), "aimodel-pickle-unsafe-global",
                                  f"? [{f.path}]")
+        for callee in f.pickle.returned_calls:
+            yield Diagnostic(s.label_source(), "aimodel-pickle-unsafe-global",
+                             f"call of what {callee} returned [{f.path}]")
+
+
+def pickle_foreign_global(s: LintState) -> Iterator[Diagnostic]:
+    """Warnings: imports outside the allow-list whose loading runs only that
+    library's own code, except the library's own classes in its own tree."""
+    for f in s.files:
+        for module, name in _foreign(f):
+            yield Diagnostic(s.label_source(), "aimodel-pickle-foreign-global",
+                             f"{module}.{name} [{f.path}]")
+
+
+def pickle_load_bomb(s: LintState) -> Iterator[Diagnostic]:
+    for f in s.files:
+        if f.pickle is not None and f.pickle.load_bomb:
+            yield Diagnostic(s.label_source(), "aimodel-pickle-load-bomb",
+                             f"over {f.pickle.budget} elements [{f.path}]")
+
+
+def _foreign(f: ScannedFile) -> list[tuple[str, str]]:
+    """The foreign imports of a file's pickles that are not its own library's.
+
+    A pickle imports its own library when the import's top-level module
+    names a directory the pickle lies under (joblib's test pickles in
+    ``.../dist-packages/joblib/test/data/`` import ``joblib.numpy_pickle``):
+    loading runs the code of the package that ships it, which a pickle
+    cannot make worse.  Dangerous imports stay errors wherever they are.
+    """
+    if f.pickle is None:
+        return []
+    own = set(PurePosixPath(f.path).parent.parts)
+    return [(m, n) for m, n in f.pickle.foreign if m.partition(".")[0] not in own]
+
+
+def _library_data(f: ScannedFile) -> bool:
+    """A pickle inside a Python module's tree (``dist-packages/<module>/``) that
+    imports nothing dangerous and nothing foreign to it: the library's data
+    (test fixtures, caches), which its own code loads, not a model."""
+    parts = PurePosixPath(f.path).parts
+    in_library = any(a in ("dist-packages", "site-packages") and i + 2 < len(parts)
+                     for i, a in enumerate(parts))
+    pickle = f.pickle
+    return in_library and (pickle is None or not (
+        pickle.dangerous or pickle.returned_calls or pickle.load_bomb or _foreign(f)))
 
 
 def training_data_unavailable(s: LintState) -> Iterator[Diagnostic]:
@@ -319,14 +368,96 @@ def override_unused_by_newer_lintian(s: LintState) -> Iterator[Diagnostic]:
                          f"{u.lintian[1]})")
 
 
+#: Fields of a found model shown in its context, at most, each cut to FIELD_WIDTH.
+SHOWN_FIELDS = 4
+FIELD_WIDTH = 60
+#: The fields worth a reviewer's first look, in this order; then the others.
+_FIRST_FIELDS = ("architecture", "parameters", "version", "license", "author", "language",
+                 "description", "training")
+
+
+def found_units(s: LintState) -> list[tuple[str, ScannedFile, int]]:
+    """The models and tables of an undeclared package: (path or directory, first
+    file, total size), one per model unit (a voice directory is one model)."""
+    units: dict[str, list[ScannedFile]] = {}
+    for f in s.files:
+        if f.family is not None:
+            units.setdefault(f.family.unit or f.path, []).append(f)
+    return [(unit, files[0], sum(f.size or 0 for f in files))
+            for unit, files in sorted(units.items())]
+
+
+def _shown(fields: Mapping[str, str]) -> str:
+    keys = [k for k in _FIRST_FIELDS if fields.get(k)]
+    keys += sorted(k for k in fields if k not in keys and fields[k])
+    out = []
+    for key in keys[:SHOWN_FIELDS]:
+        value = " ".join(fields[key].split())
+        if len(value) > FIELD_WIDTH:
+            value = value[:FIELD_WIDTH - 1] + "…"
+        out.append(f"{key}={value}")
+    return "; ".join(out)
+
+
+def model_found(s: LintState) -> Iterator[Diagnostic]:
+    """Each model or table of a package nothing declares, for a reviewer."""
+    from dh_aimodel.formats.base import human_size
+    from dh_aimodel.formats.families import families
+
+    if s.knows_declared:
+        return
+    known = families()
+    for unit, f, size in found_units(s):
+        assert f.family is not None
+        fam = known[f.family.family]
+        tag = "aimodel-model-found" if fam.kind == "model" else "aimodel-statistical-table-found"
+        facts = [fam.id, human_size(size)]
+        if f.family.embedded:
+            facts.append("embedded")
+        if f.family.how == "name":
+            facts.append("by name")
+        shown = _shown(f.family.fields)
+        context = ", ".join(facts) + (f"; {shown}" if shown else "")
+        yield Diagnostic(s.label_source(), tag, f"{context} [{unit}]")
+
+
+def area_advice(s: LintState) -> Iterator[Diagnostic]:
+    """The area the found models allow, for a package nothing declares."""
+    a = s.advice
+    if s.knows_declared or a is None:
+        return
+    parts = [f"ml-policy: {a.area} at best" + (f", {a.worst} as is" if a.worst != a.area else "")]
+    parts.append(f"licence: {a.licence or 'not stated'}")
+    if a.unknown:
+        parts.append(f"unknown: {', '.join(a.unknown)}")
+    yield Diagnostic(s.label_source(), "aimodel-area-advice", "; ".join(parts))
+
+
+def section_above_advice(s: LintState) -> Iterator[Diagnostic]:
+    """A Section more favourable than the known facts allow at best."""
+    from dh_aimodel.core.policies import AREAS
+
+    a = s.advice
+    if s.knows_declared or a is None or a.area not in AREAS:
+        return
+    section = _section(s, s.binary or "")
+    if section is None:
+        return
+    area = section.split("/")[0] if "/" in section else "main"
+    if area in AREAS and AREAS.index(area) < AREAS.index(a.area):
+        yield Diagnostic(s.label_source(), "aimodel-section-above-advice",
+                         f"{section} but {a.area} at best ({a.licence or 'licence not stated'})")
+
+
 CHECKS: tuple[Check, ...] = (
     declaration_invalid, declared_file_missing, undeclared_model_file, checksum_mismatch,
     checksum_not_declared, weights_licence_unknown, model_not_free_in_main,
     model_not_redistributable, section_mismatch, runtime_download_in_main, copyright_coverage,
     ml_policy_disclaimer,
     embedded_licence_mismatch, format_mismatch, pickle_weights, pickle_unsafe_global,
+    pickle_foreign_global, pickle_load_bomb,
     training_data_unavailable, source_spans_areas, malformed_model_file, unsafe_archive_member,
-    override_unused_by_newer_lintian,
+    override_unused_by_newer_lintian, model_found, area_advice, section_above_advice,
 )
 
 

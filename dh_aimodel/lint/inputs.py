@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO, Iterator, Mapping, cast
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, Mapping, cast
 
 from dh_aimodel.core.errors import DeclarationError, PackagingError, Pos, Problem, UsageError
 from dh_aimodel.formats import looks_like_model, may_hold_pickles, sniff_file
+from dh_aimodel.formats.families import Candidate, recognise, routed
 from dh_aimodel.lint.state import DeclaredFile, LintState, ScannedFile
 from dh_aimodel.tree.walk import expand, source_files
 
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
     from dh_aimodel.core.buildcheck import InstalledFile, Plan
     from dh_aimodel.core.declaration import Declaration
     from dh_aimodel.core.facts import PackagingFacts
+    from dh_aimodel.formats import Metadata
+    from dh_aimodel.formats.families import Recognised
+    from dh_aimodel.formats.pickle_scan import PickleReport
     from dh_aimodel.packaging.debfile import DebContents
 
 
@@ -48,22 +54,31 @@ class Target:
 
 # -- shared ------------------------------------------------------------------
 
-def _scanned(source: "Path | BinaryIO", name: str, head: bytes) -> ScannedFile | None:
+def _scanned(source: "Path | BinaryIO", name: str, head: bytes, size: int | None = None,
+             opener: "Callable[[], BinaryIO] | None" = None) -> ScannedFile | None:
     """One file read for lint from its first bytes: a model, a file holding
-    pickles, both, or neither (None).
+    pickles, a file of a model family, several of these, or none (None).
 
-    Two separate questions.  Is it a model (:func:`~dh_aimodel.formats.looks_like_model`,
+    Three questions.  Is it a model (:func:`~dh_aimodel.formats.looks_like_model`,
     what dh_aimodel's undeclared-model check asks too)?  Then its header is
     read.  May it hold pickles (:func:`~dh_aimodel.formats.may_hold_pickles`)?
     Then they are scanned, model or not: a pickle runs code when loaded
-    whatever the file is.  A file that is no model joins the state only when
-    a pickle was found in it.  ``source`` is a path, or a .deb member whose
-    middle may be missing (read errors there become findings).
+    whatever the file is.  Is it of a model family
+    (:mod:`dh_aimodel.formats.families`, asked only when ``opener`` is given:
+    ``head`` is then up to :data:`~dh_aimodel.formats.families.RECOGNISE_BYTES`
+    long)?  Then the family is kept, for the survey of undeclared packages.
+    A file that is none of these, or only a file without pickles, is left
+    out.  ``source`` is a path, or a .deb member whose middle may be missing
+    (read errors there become findings).
     """
+    from dh_aimodel.formats import SNIFF_BYTES
+
     base = name.rpartition("/")[2]  # not PurePosixPath: this runs for every file
-    is_model = looks_like_model(head, base)
-    pickled = may_hold_pickles(head, base)
-    if not (is_model or pickled):
+    sniffed = head[:SNIFF_BYTES]
+    is_model = looks_like_model(sniffed, base)
+    pickled = may_hold_pickles(sniffed, base)
+    routes = opener is not None and bool(routed(name, head))
+    if not (is_model or pickled or routes):
         return None
     try:
         pickle = None
@@ -73,13 +88,38 @@ def _scanned(source: "Path | BinaryIO", name: str, head: bytes) -> ScannedFile |
             pickle = scan_file(source, base)
         if pickle is not None and not pickle.streams:
             pickle = None
-        if not is_model and pickle is None:
+        family = None
+        if routes:
+            family = recognise(Candidate(name, size or len(head), head, opener))
+        if not is_model and pickle is None and family is None:
             return None
-        fmt = sniff_file(source, base)
+        fmt = sniff_file(source, base) if is_model or pickle is not None else None
         metadata = _metadata(source, name, fmt) if is_model else None
+        if family is None and opener is not None:
+            family = _by_format(fmt, metadata, pickle)
     except OSError:  # a file that cannot be opened again (removed, unreadable): its head tells
-        return ScannedFile(name, True) if is_model else None
-    return ScannedFile(name, is_model, fmt, metadata, pickle)
+        return ScannedFile(name, True, size=size) if is_model else None
+    return ScannedFile(name, is_model, fmt, metadata, pickle, size=size, family=family)
+
+
+def _by_format(fmt: str | None, metadata: "Metadata | None",
+               pickle: "PickleReport | None") -> "Recognised | None":
+    """The family of a file that only its format names (a GGUF file is a GGUF
+    model), with its header's fields; a pickle's family also needs one of
+    the family's imports (a ``.pkl`` test fixture of joblib is no PyTorch
+    checkpoint)."""
+    from dh_aimodel.formats.families import Recognised, family_of_format
+
+    fam = family_of_format(fmt)
+    if fam is None:
+        return None
+    if fam.imports and pickle is not None and not any(
+            module.split(".")[0] in fam.imports for module, _ in pickle.globals):
+        return None
+    fields = dict(metadata.fields) if metadata is not None else {}
+    if metadata is not None and metadata.license:
+        fields["license"] = metadata.license
+    return Recognised(fam.id, "content", fields)
 
 
 def _read_copyright_text(text: str, name: str) -> "Copyright | None":
@@ -130,8 +170,31 @@ def _pinned(root: Path, problems: list[Problem]) -> Mapping[str, str]:
         return {}
 
 
+def _scan_tree(root: Path, rels: "Iterable[str]") -> tuple[dict[str, ScannedFile], set[str]]:
+    """The files of a tree that lint reads (:func:`_scanned`), and those
+    removed since they were listed (missing then, not unchecked)."""
+    from dh_aimodel.formats.families import RECOGNISE_BYTES
+
+    scanned: dict[str, ScannedFile] = {}
+    gone: set[str] = set()
+    for rel in rels:
+        path = root / rel
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(RECOGNISE_BYTES)
+                size = os.fstat(fh.fileno()).st_size
+        except FileNotFoundError:
+            gone.add(rel)
+            continue
+        except OSError:
+            continue
+        found = _scanned(path, rel, head, size, cast("Callable[[], BinaryIO]", partial(open, path, "rb")))
+        if found is not None:
+            scanned[rel] = found
+    return scanned, gone
+
+
 def source_target(root: Path) -> Target:
-    from dh_aimodel.formats import SNIFF_BYTES
     from dh_aimodel.tree.hashing import sha256_files
 
     root = Path(root)
@@ -155,21 +218,7 @@ def source_target(root: Path) -> Target:
                                                  spec.sha256, rest, m.format, m.license,
                                                  rest or (spec.path,), m.copyright,
                                                  m.in_source))
-    scanned: dict[str, ScannedFile] = {}
-    gone: set[str] = set()  # removed since they were listed: missing, not unchecked
-    for rel in tree_files:
-        path = root / rel
-        try:
-            with open(path, "rb") as fh:
-                head = fh.read(SNIFF_BYTES)
-        except FileNotFoundError:
-            gone.add(rel)
-            continue
-        except OSError:
-            continue
-        found = _scanned(path, rel, head)
-        if found is not None:
-            scanned[rel] = found
+    scanned, gone = _scan_tree(root, tree_files)
     models = {rel for rel, f in scanned.items() if f.is_model}
     to_hash = models | {p for d in declared if d.sha256 for p in d.matched}
     digests = sha256_files([root / p for p in sorted(to_hash)])
@@ -327,7 +376,8 @@ def _declared_installed(declaration: "Declaration", package: str, p: "Plan",
 
 
 def deb_target(deb: Path, source: Path | None = None) -> Target:
-    from dh_aimodel.packaging.debfile import Member, read_deb
+    from dh_aimodel.formats.families import RECOGNISE_BYTES
+    from dh_aimodel.packaging.debfile import Member, Sparse, read_deb
 
     def wanted(name: str) -> bool:
         return (name.startswith("usr/share/doc/") and PurePosixPath(name).name in (
@@ -336,8 +386,17 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
 
     def examine(m: Member) -> ScannedFile | None:
         # Sparse is a raw binary stream (io.RawIOBase), which typing calls no BinaryIO.
-        stream = cast(BinaryIO, m.sparse if m.sparse is not None else io.BytesIO(m.head))
-        f = _scanned(stream, m.path, m.head)
+        kept = m.sparse
+
+        def reopen() -> BinaryIO:
+            if kept is None:
+                return io.BytesIO(m.head)
+            return cast(BinaryIO, Sparse(kept.head, kept.tail, m.size))
+
+        head = bytes(kept.head[:RECOGNISE_BYTES]) if kept is not None else m.head
+        f = _scanned(reopen(), m.path, head, m.size, reopen)
+        if m.embedded:  # a model compiled into or embedded in this ELF file (the first one)
+            f = replace(f or ScannedFile(m.path, False, size=m.size), family=m.embedded[0])
         return None if f is None else replace(f, sha256=m.sha256)
 
     contents = read_deb(deb, examine, wanted)
@@ -385,12 +444,78 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
         sections={package: contents.control.get("Section")},
         archive_problems=tuple(contents.problems), provenance_licences=licences,
     )
+    state = _advised(state, copyright_text)
     overrides = {}
     text = _text(contents, f"usr/share/lintian/overrides/{package}",
                  f"usr/share/lintian/overrides/{package}.gz")
     if text is not None:
         overrides[package] = (f"usr/share/lintian/overrides/{package}", text)
     return Target(state, overrides)
+
+
+def _advised(state: LintState, copyright_text: str | None) -> LintState:
+    """A package nothing declares, with the area advice for the models found
+    in it (:mod:`dh_aimodel.core.advice`), the licence read from its
+    copyright file (:mod:`dh_aimodel.packaging.copyright_licence`)."""
+    from dh_aimodel.core.advice import FoundModel, advise
+    from dh_aimodel.formats.families import families
+    from dh_aimodel.lint.checks import found_units
+
+    units = found_units(state)
+    if state.knows_declared or not units:
+        return state
+    known = families()
+    found = [FoundModel(unit, f.family.family, known[f.family.family].kind)
+             for unit, f, _ in units if f.family is not None]
+    licence = None
+    if copyright_text is not None:
+        from dh_aimodel.packaging.copyright_licence import licence_for
+
+        licence = licence_for(copyright_text, state.copyright_name,
+                              [f.path for f in state.files if f.family is not None])
+    return replace(state, advice=advise(found, licence))
+
+
+# -- an unpacked binary package --------------------------------------------------
+
+def is_binary_tree(path: Path) -> bool:
+    """An unpacked .deb (``dpkg-deb -R``, or ``-x``: no debian/, an installed
+    file system layout) rather than a source tree."""
+    if (path / "debian").is_dir():
+        return False
+    return (path / "DEBIAN/control").is_file() or (path / "usr").is_dir()
+
+
+def _tree_package(root: Path, control: Mapping[str, str]) -> str:
+    """The package an unpacked tree is: its control file says, else its one
+    usr/share/doc/ directory, else the directory's name."""
+    if control.get("Package"):
+        return control["Package"]
+    docs = sorted(p.name for p in (root / "usr/share/doc").glob("*") if p.is_dir())
+    return docs[0] if len(docs) == 1 else root.resolve().name
+
+
+def binary_tree_target(root: Path) -> Target:
+    """An unpacked binary package, linted as its .deb would be without a
+    declaration: each model found, and the advice (:func:`_advised`)."""
+    from dh_aimodel.packaging.pydebian import deb822
+
+    control: dict[str, str] = {}
+    ctl = root / "DEBIAN/control"
+    if ctl.is_file():
+        control = dict(deb822().Deb822(ctl.read_text("utf-8", "replace")))
+    package = _tree_package(root, control)
+    rels = [r for r in source_files(root) if not r.startswith("DEBIAN/")]
+    scanned, _ = _scan_tree(root, rels)
+    copyright_file = root / f"usr/share/doc/{package}/copyright"
+    text = copyright_file.read_text("utf-8", "replace") if copyright_file.is_file() else None
+    state = LintState(
+        kind="binary", source=control.get("Source", package).split()[0], binary=package,
+        files=tuple(f for _, f in sorted(scanned.items())),
+        copyright_name=f"usr/share/doc/{package}/copyright",
+        sections={package: control.get("Section")},
+    )
+    return Target(_advised(state, text), {})
 
 
 # -- package build directory ---------------------------------------------------
@@ -463,7 +588,7 @@ def targets(path: Path, source: Path | None = None) -> Iterator[Target]:
     if path.is_dir():
         if source is not None:
             raise UsageError("--source is for a .deb or .changes; PATH is already a source tree")
-        yield source_target(path)
+        yield binary_tree_target(path) if is_binary_tree(path) else source_target(path)
     elif path.suffix in (".deb", ".udeb"):
         yield deb_target(path, source)
     elif path.suffix == ".changes":
@@ -473,4 +598,4 @@ def targets(path: Path, source: Path | None = None) -> Iterator[Target]:
         yield source_target(path.parent.parent)
     else:
         raise UsageError(f"{path}: not a source tree, .deb or .changes; accepted: a directory "
-                         "with debian/aimodel.yaml, a .deb, or a .changes")
+                         "with debian/aimodel.yaml, an unpacked .deb, a .deb, or a .changes")

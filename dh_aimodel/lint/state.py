@@ -12,9 +12,11 @@ from dh_aimodel.core.errors import Problem
 if TYPE_CHECKING:
     from debian.copyright import Copyright
 
+    from dh_aimodel.core.advice import Advice
     from dh_aimodel.core.classification import Classification
     from dh_aimodel.core.declaration import Declaration
     from dh_aimodel.formats import Metadata
+    from dh_aimodel.formats.families import Recognised
     from dh_aimodel.formats.pickle_scan import PickleReport
     from dh_aimodel.packaging.overrides import Unused
 
@@ -31,6 +33,9 @@ class ScannedFile:
     metadata: "Metadata | None" = None
     pickle: "PickleReport | None" = None
     sha256: str | None = None
+    size: int | None = None
+    #: Its model family, from its content or name (:mod:`dh_aimodel.formats.families`).
+    family: "Recognised | None" = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,8 @@ class LintState:
     provenance_licences: Mapping[str, str] = None  # type: ignore[assignment]
     #: Source overrides the newest Lintian checked no longer uses (a source tree).
     unused_overrides: tuple["Unused", ...] = ()
+    #: Area advice for a .deb or tree that ships models without a declaration.
+    advice: "Advice | None" = None
 
     def copyright_of(self, package: str | None) -> tuple["Copyright | None", str]:
         """(parsed, name) of the copyright file that covers a package's files.

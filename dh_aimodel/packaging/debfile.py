@@ -31,6 +31,8 @@ from typing import IO, Any, BinaryIO, Callable, Generic, Iterator, TypeVar, cast
 
 from dh_aimodel.core.errors import AimodelError, PackagingError, Pos
 from dh_aimodel.formats.bounded import _Window
+from dh_aimodel.formats.embedded_families import ELF_MAGIC, EmbeddedScanner
+from dh_aimodel.formats.families import Recognised
 
 #: What the caller of :func:`read_deb` makes of a member.
 R = TypeVar("R")
@@ -130,6 +132,9 @@ class Member:
     sha256: str | None = None
     #: Head and tail for the header readers and the pickle scanner.
     sparse: Sparse | None = None
+    #: The models compiled or embedded into this member, an ELF file
+    #: (:mod:`dh_aimodel.formats.embedded_families`, scanned as it streamed).
+    embedded: tuple[Recognised, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,23 +298,30 @@ def _read_control(f: BinaryIO, m: ArMember, display: str) -> dict[str, str]:
                          Pos(display, 1, 1))
 
 
-def _digest(first: bytes, rest: io.RawIOBase, size: int) -> str:
+def _digest(first: bytes, rest: io.RawIOBase, size: int,
+            scanner: EmbeddedScanner | None = None) -> str:
     """sha256 of a member of ``size`` bytes: those already read, then the rest
     read into one buffer of at most CHUNK bytes (sized to what is left, as
     most members are small and a zeroed megabyte each would cost more than
-    their hashing)."""
+    their hashing).  An ELF member's bytes go to ``scanner`` too."""
     digest = hashlib.sha256(first)
+    if scanner is not None:
+        scanner.feed(first)
     left = size - len(first)
     if left > 0:
         buf = bytearray(min(CHUNK, left))
         view = memoryview(buf)
         while n := rest.readinto(buf):
             digest.update(view[:n])
+            if scanner is not None:
+                scanner.feed(view[:n])
     return digest.hexdigest()
 
 
-def _stream_member(fh: BinaryIO, size: int, keep_tail: bool) -> tuple[bytes, bytes, str]:
-    """(head, tail, sha256) of a member read once, in CHUNK pieces."""
+def _stream_member(fh: BinaryIO, size: int, keep_tail: bool,
+                   scanner: EmbeddedScanner | None = None) -> tuple[bytes, bytes, str]:
+    """(head, tail, sha256) of a member read once, in CHUNK pieces (each also
+    fed to ``scanner`` for an ELF member)."""
     digest = hashlib.sha256()
     head = bytearray()
     tail: deque[bytes] = deque()
@@ -319,6 +331,8 @@ def _stream_member(fh: BinaryIO, size: int, keep_tail: bool) -> tuple[bytes, byt
         if not chunk:
             break
         digest.update(chunk)
+        if scanner is not None:
+            scanner.feed(chunk)
         if len(head) < HEAD_KEEP:
             head += chunk[:HEAD_KEEP - len(head)]
         if keep_tail:
@@ -338,18 +352,24 @@ def _stream_member(fh: BinaryIO, size: int, keep_tail: bool) -> tuple[bytes, byt
 def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
              wanted_text: Callable[[str], bool] = lambda p: False) -> DebContents[R]:
     """Control fields, archive problems, every member's path, size and sha256,
-    every link, and what ``examine`` makes of each member that is a model or
-    may hold pickles.
+    every link, and what ``examine`` makes of each member that is a model,
+    may hold pickles, or is an ELF file with a model compiled in.
 
     ``examine`` gets the member (head, tail, sha256) while the archive
     streams, and only what it returns is kept (None: nothing): a member's
     bytes, up to :data:`HEAD_KEEP` + :data:`TAIL_KEEP`, are alive during its
     own call only, so memory stays flat however many models a package ships.
     Any other member is hashed :data:`CHUNK` by :data:`CHUNK` and forgotten.
+    Every ELF member (executable, library) is also scanned for embedded
+    models while it is hashed (:class:`EmbeddedScanner`); one with hits is
+    examined with them in :attr:`Member.embedded`, and, when it is no model
+    candidate, with its first :data:`~dh_aimodel.formats.SNIFF_BYTES` bytes
+    as ``head`` and no ``sparse``.
     ``wanted_text`` says which small files to keep whole (copyright,
     README.aimodel, the Lintian override file).
     """
     from dh_aimodel.formats import SNIFF_BYTES, looks_like_model, may_hold_pickles
+    from dh_aimodel.formats.families import RECOGNISE_BYTES, routed
 
     deb = Path(deb)
     display = str(deb)
@@ -403,14 +423,24 @@ def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
                 if wanted_text(name) and info.size <= TEXT_CAP:
                     first = out.texts[name] = first + (fh.read(TEXT_CAP) or b"")
                 base = name.rpartition("/")[2]  # not PurePosixPath: this runs for every member
-                if not (looks_like_model(head, base) or may_hold_pickles(head, base)):
-                    out.entries[name] = Entry(name, info.size, _digest(first, fh, info.size))
+                scanner = EmbeddedScanner(name, info.size) if first[:4] == ELF_MAGIC else None
+                if not (looks_like_model(head, base) or may_hold_pickles(head, base)
+                        or (scanner is None and routed(name, first[:RECOGNISE_BYTES]))):
+                    sha = _digest(first, fh, info.size, scanner)
+                    out.entries[name] = Entry(name, info.size, sha)
+                    embedded = scanner.result() if scanner is not None else ()
+                    if embedded:
+                        examined = examine(Member(name, info.size, head, sha,
+                                                  embedded=embedded))
+                        if examined is not None:
+                            out.files.append(examined)
                     continue
                 stream = io.BufferedReader(_Prefixed(first, fh), CHUNK)
-                rest_head, tail, sha = _stream_member(stream, info.size, True)
+                rest_head, tail, sha = _stream_member(stream, info.size, True, scanner)
                 out.entries[name] = Entry(name, info.size, sha)
                 examined = examine(Member(name, info.size, bytes(rest_head[:SNIFF_BYTES]), sha,
-                                          Sparse(rest_head, tail, info.size)))
+                                          Sparse(rest_head, tail, info.size),
+                                          scanner.result() if scanner is not None else ()))
                 if examined is not None:
                     out.files.append(examined)
         finally:

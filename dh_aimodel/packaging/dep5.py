@@ -20,9 +20,11 @@ both sides are normalised before they are compared as expressions.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -94,6 +96,10 @@ def parse_copyright(text: str, display: str, purpose: str = CHECK_PURPOSE) -> "C
     module = copyright()
     Copyright, Error, NotMachineReadableError = (
         module.Copyright, module.Error, module.NotMachineReadableError)
+    # python-debian logs what it fixes ("Fixing Format URL") on stderr, and a
+    # lenient parse is asked for: Lintian reports those slips, not us.
+    logger = logging.getLogger("debian.copyright")
+    was_disabled, logger.disabled = logger.disabled, True
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -104,6 +110,8 @@ def parse_copyright(text: str, display: str, purpose: str = CHECK_PURPOSE) -> "C
     except (Error, ValueError) as exc:
         raise PackagingError(f"cannot parse the copyright file: {exc}; accepted: a "
                              "machine-readable (DEP-5) file", Pos(display, 1, 1)) from exc
+    finally:
+        logger.disabled = was_disabled
 
 
 def is_machine_readable(text: str) -> bool:
@@ -182,6 +190,20 @@ def _fix(f: ModelFile) -> str:
             f"\"License: {f.license}\" after the others (aimodel copyright writes it)")
 
 
+@lru_cache(maxsize=4096)
+def pattern_regex(glob: str) -> "re.Pattern[str] | None":
+    """One Files pattern as a regular expression to be matched whole
+    (``fullmatch``), in python-debian's own translation of it; None for an
+    illegal pattern (a lone trailing backslash), which matches nothing."""
+    from dh_aimodel.packaging.pydebian import copyright as debian_copyright
+
+    module = debian_copyright()
+    try:
+        return re.compile(module.globs_to_re([glob]).pattern.removesuffix("\\Z"), re.DOTALL)
+    except (module.MachineReadableFormatError, re.error):
+        return None
+
+
 def find_files_paragraph(copyright: "Copyright", path: str) -> "FilesParagraph | None":
     """The last Files stanza whose patterns match ``path`` (DEP-5's rule).
 
@@ -189,15 +211,12 @@ def find_files_paragraph(copyright: "Copyright", path: str) -> "FilesParagraph |
     stanza's patterns into one regular expression ``a|b\\Z`` (0.1.49 in
     bookworm; later ones drop the anchor), so ``Files: 1 2`` matches ``10``
     and a stanza seems to cover a file it does not name.  Each pattern is
-    matched whole here, with python-debian's own translation of it.
+    matched whole here (:func:`pattern_regex`).
     """
-    from dh_aimodel.packaging.pydebian import copyright as debian_copyright
-
-    globs_to_re = debian_copyright().globs_to_re
     found = None
     for paragraph in copyright.all_files_paragraphs():
-        if any(re.fullmatch(globs_to_re([pattern]).pattern.removesuffix("\\Z"), path,
-                            re.DOTALL) for pattern in paragraph.files):
+        if any((rx := pattern_regex(pattern)) is not None and rx.fullmatch(path)
+               for pattern in paragraph.files):
             found = paragraph
     return found
 

@@ -15,10 +15,19 @@ from dh_aimodel.core.datafiles import template_dir
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir())),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, autoescape=False)
+    env.filters["roff"] = roff
+    return env
+
+
+def roff(text: str) -> str:
+    """Text as roff prints it literally: backslashes and hyphens escaped, a
+    leading control character defused."""
+    out = str(text).replace("\\", "\\e").replace("-", "\\-")
+    return "\\&" + out if out[:1] in (".", "'") else out
 
 
 def render(name: str, **context: Any) -> str:

@@ -263,15 +263,19 @@ def corpus() -> list[Case]:
         npz(a=objects(1, "x"), b=np.arange(3)))
 
     # questionable: harmless in intent, outside the allow-list or obfuscated ----------------
-    add("sklearn_estimator.pkl", "questionable", "model class outside the allow-list",
+    add("foreign_class.pkl", "questionable", "model class outside the allow-list",
         proto(2) + glob("copy_reg", "_reconstructor") + MARK
-        + glob("sklearn.linear_model._logistic", "LogisticRegression") + glob("__builtin__", "object")
+        + glob("mymodel.linear", "LogisticRegression") + glob("__builtin__", "object")
         + b"N" + TUPLE + REDUCE + b"}" + text("C") + b"G" + struct.pack(">d", 1.0) + b"s"
         + b"b" + STOP)
-    add("joblib_array_wrapper.joblib", "questionable", "model class outside the allow-list",
+    # joblib's record of an array written raw after it (joblib.numpy_pickle.NumpyArrayWrapper)
+    dtype = (glob("numpy", "dtype") + text("f4") + small(0) + small(1) + b"\x87" + REDUCE
+             + MARK + small(3) + text("<") + b"NNN" + b"J\xff\xff\xff\xff" * 2 + small(0)
+             + TUPLE + b"b")
+    add("joblib_array_wrapper.joblib", "benign", "joblib-style, plain or gzip/bz2/xz/zlib",
         proto(4) + text("joblib.numpy_pickle") + text("NumpyArrayWrapper") + b"\x93" + EMPTY_TUPLE
-        + b"\x81" + b"}" + text("shape") + small(4) + TUPLE1 + b"s" + b"b"
-        + struct.pack("<4f", 1, 2, 3, 4) + STOP)
+        + b"\x81" + b"}" + MARK + text("shape") + small(4) + TUPLE1 + text("dtype") + dtype
+        + b"u" + b"b" + struct.pack("<4f", 1, 2, 3, 4) + STOP)
     add("stack_global_shuffled.pkl", "questionable", "obfuscated STACK_GLOBAL",
         proto(4) + text("collections") + text("decoy") + POP + text("OrderedDict") + b"\x93"
         + EMPTY_TUPLE + REDUCE + STOP)
@@ -351,7 +355,7 @@ def corpus() -> list[Case]:
         + legacy[len(pickle.dumps(TORCH_MAGIC, 2)):])
     add("after_benign_partial.pkl", "malicious", "nested, deep, hidden, truncated",
         pickle.dumps(weights, 4) + glob("functools", "partial") + MARK + glob("builtins", "print")
-        + TUPLE + REDUCE + STOP)
+        + TUPLE + REDUCE + MARK + text("x") + TUPLE + REDUCE + STOP)
     add("stack_global_shuffled_evil.pkl", "malicious", "attribute walks and evasions",
         proto(4) + text("os") + text("decoy") + POP + text("system") + b"\x93"
         + text("id") + TUPLE1 + REDUCE + STOP)
@@ -440,7 +444,8 @@ def modelscan_flags(root: Path) -> set[str]:
 
 
 #: The lint tags that say "do not load this".
-UNSAFE_TAGS = frozenset({"aimodel-pickle-unsafe-global", "aimodel-malformed-model-file"})
+UNSAFE_TAGS = frozenset({"aimodel-pickle-unsafe-global", "aimodel-malformed-model-file",
+                         "aimodel-pickle-load-bomb", "aimodel-pickle-foreign-global"})
 
 
 def lint_tags(path: Path, prefix: str) -> Verdicts:
@@ -478,10 +483,13 @@ class Results:
         return _unsafe(self.tree_tags)
 
     def ours(self, name: str) -> str:
-        """Our verdict on one file in words: ``unsafe``, ``malformed`` or ``clean``."""
+        """Our verdict on one file in words: ``unsafe``, ``foreign`` (a warning:
+        an import that runs only its library's code), ``malformed`` or ``clean``."""
         tags = self.deb.get(name, frozenset())
         if "aimodel-pickle-unsafe-global" in tags:
             return "unsafe"
+        if tags == {"aimodel-pickle-foreign-global"}:
+            return "foreign"
         return "malformed" if tags else "clean"
 
     @property
@@ -676,7 +684,7 @@ def test_every_pickle_of_a_stream_is_walked() -> None:
     assert _scan(first + pickle.dumps(Reduce(os.system, "id"), 0)).dangerous == (
         (os.system.__module__, "system"),)
     assert _scan(first + pickle.dumps([1], 2) + pickle.dumps(Reduce(os.getcwd), 3)).dangerous
-    quiet = _scan(first + glob("sklearn.svm", "SVC") + EMPTY_TUPLE + REDUCE + STOP)
+    quiet = _scan(first + glob("mymodel.svm", "SVC") + EMPTY_TUPLE + REDUCE + STOP)
     assert quiet.is_safe, quiet
     for junk in (b"\n", b"(junk", b"cnot a\nmodule", b"\x80\x01\x00", b"\x80\x09"):
         assert _scan(first + junk).is_safe, junk
@@ -711,18 +719,18 @@ def test_stack_global_on_names_pushed_elsewhere_is_suspicious() -> None:
 
 def test_zip_members_other_loaders_read_as_pickles(tmp_path: Path) -> None:
     evil = pickle.dumps(Reduce(os.system, "id"), 2)
-    unknown = proto(2) + glob("sklearn.svm", "SVC") + EMPTY_TUPLE + REDUCE + STOP
+    unknown = proto(2) + glob("mymodel.svm", "SVC") + EMPTY_TUPLE + REDUCE + STOP
     path = tmp_path / "m.pt"
     path.write_bytes(torch_zip(extra={"archive/x.pickle": unknown, "archive/y.dill": evil,
                                       "archive/z.dat": evil, "archive/data/5": evil}))
     report = scan_file(path)
-    assert report.unsafe == ((os.system.__module__, "system"), ("sklearn.svm", "SVC"))
+    assert report.unsafe == tuple(sorted([(os.system.__module__, "system"), ("mymodel.svm", "SVC")]))
     assert report.findings == ()
     path.write_bytes(torch_zip(extra={
         "archive/notes.dat": b"cconfig\nvalue\n", "archive/data/5": b"\x80\x02c" + b"a" * 5000,
         "archive/broken.pickle": unknown[:-3]}))
     report = scan_file(path)
-    assert report.unsafe == (("sklearn.svm", "SVC"),)
+    assert report.unsafe == (("mymodel.svm", "SVC"),)
     assert [(f.code, f.message.split(":")[0]) for f in report.findings] == [
         ("truncated", "archive/broken.pickle")]
 

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pytest
+from conftest import write_files
 from lintkit import (
     COPYRIGHT,
     DISCLAIMER,
@@ -178,6 +179,20 @@ def _unsafe_global(p: Path):
     return p, {}
 
 
+def _foreign_global(p: Path):
+    data = b"\x80\x02cmymodel.net\nNet\n)R."  # a model class: runs that project's code
+    tree(p, {"models/m.pkl": data}, model_yaml("models/m.pkl", sha(data), fmt="pytorch-pickle"))
+    return p, {}
+
+
+def _load_bomb(p: Path):
+    """A list holding the previous one twice, 40 times over, by memo reuse."""
+    data = b"\x80\x02]q\x00" + b"".join(
+        b"](h" + bytes([i]) + b"h" + bytes([i]) + b"eq" + bytes([i + 1]) for i in range(40)) + b"."
+    tree(p, {"models/m.pkl": data}, model_yaml("models/m.pkl", sha(data), fmt="pytorch-pickle"))
+    return p, {}
+
+
 def _spans(p: Path):
     a, b = safetensors(), safetensors({"x": "y"})
     tree(p, {"models/a.safetensors": a, "models/b.safetensors": b},
@@ -211,6 +226,24 @@ def _archive_member(p: Path):
                       link_member("./usr/share/demo/link", "../../../../etc/shadow")]), {}
 
 
+def _undeclared_deb(p: Path):
+    """A .deb nothing declares, in main, whose copyright file gives its model
+    a licence that is not DFSG-free."""
+    cp = ("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n"
+          "Files: *\nCopyright: 2026 Demo\nLicense: CC-BY-NC-4.0\n")
+    return deb(p / "u.deb", {"usr/share/demo/m.gguf": gguf(),
+                             "usr/share/doc/demo-data/copyright": cp.encode()},
+               section="science"), {}
+
+
+def _table_tree(p: Path):
+    """An unpacked package (dpkg-deb -x) holding an ARPA language model."""
+    write_files(p, {"usr/share/demo/lm.arpa": b"\\data\\\nngram 1=2\n\n\\1-grams:\n"
+                    b"-1.0 <s>\n-1.0 </s>\n\n\\end\\\n",
+                    "usr/share/doc/demo-data/copyright": b"x"})
+    return p, {}
+
+
 LONG_LINES = "demo source: very-long-line-length-in-source-file * [models/*:*]\n"
 
 
@@ -241,10 +274,16 @@ CASES = {
     "aimodel-format-mismatch": (_format, "safetensors != gguf [models/m.safetensors]"),
     "aimodel-pickle-weights": (_pickle_weights, "[models/m.pt]"),
     "aimodel-pickle-unsafe-global": (_unsafe_global, "os.system [models/m.pkl]"),
+    "aimodel-pickle-foreign-global": (_foreign_global, "mymodel.net.Net [models/m.pkl]"),
+    "aimodel-pickle-load-bomb": (_load_bomb, "over 100000000 elements [models/m.pkl]"),
     "aimodel-training-data-unavailable": (_toxic_in_main, "m: Demo data"),
     "aimodel-source-spans-areas": (_spans, "main non-free"),
     "aimodel-malformed-model-file": (_malformed, "truncated [models/m.safetensors]"),
     "aimodel-unsafe-archive-member": (_archive_member, "path climbs out with .. [../../etc/evil]"),
+    "aimodel-model-found": (_undeclared_deb, "gguf-model, 24 bytes [usr/share/demo/m.gguf]"),
+    "aimodel-statistical-table-found": (_table_tree, "arpa-lm"),
+    "aimodel-area-advice": (_undeclared_deb, "ml-policy: non-free at best"),
+    "aimodel-section-above-advice": (_undeclared_deb, "science but non-free at best"),
     "aimodel-override-unused-by-newer-lintian": (
         _override_for_binary_weights,
         "very-long-line-length-in-source-file * [models/*:*] "
@@ -391,8 +430,12 @@ def test_deb_without_declaration_uses_copyright(tmp_path):
         "usr/share/demo/other.gguf": gguf(),
         "usr/share/doc/demo-data/copyright": cp.encode(),
     })
-    assert tags(d) == {("aimodel-embedded-licence-mismatch",
-                        "cc-by-nc-4.0 != MIT [usr/share/demo/m.safetensors]")}
+    found = tags(d)
+    assert ("aimodel-embedded-licence-mismatch",
+            "cc-by-nc-4.0 != MIT [usr/share/demo/m.safetensors]") in found
+    # Nothing declares it: the survey's findings, and no error for what is only read.
+    assert {t for t, _ in found} == {"aimodel-embedded-licence-mismatch", "aimodel-model-found",
+                                     "aimodel-area-advice"}
 
 
 @pytest.mark.parametrize("compression", ["xz", "gz", ""])
@@ -496,8 +539,8 @@ def _non_model_pickles(marker: Path) -> dict[str, bytes]:
     return {"cache.dat": evil, "session.dill": evil, "checkpoint.zip": torch_zip(data_pkl=evil),
             "proto1.pkl": b"\x80\x01" + evil_pickle(marker),
             "clean.dat": pickle.dumps({"a": [1.0]}, 4), "notes.dat": b"(1, 2)\n",
-            "unknown.dat": b"\x80\x02csklearn.svm\nSVC\n)R.",
-            "unknown.dill": b"\x80\x02csklearn.svm\nSVC\n)R."}
+            "unknown.dat": b"\x80\x02cmymodel.svm\nSVC\n)R.",
+            "unknown.dill": b"\x80\x02cmymodel.svm\nSVC\n)R."}
 
 
 def _non_model_tags(prefix: str) -> set[tuple[str, str]]:
@@ -511,7 +554,7 @@ def _non_model_tags(prefix: str) -> set[tuple[str, str]]:
             ("aimodel-pickle-unsafe-global", f"os.system [{prefix}session.dill]"),
             ("aimodel-pickle-unsafe-global", f"os.system [{prefix}checkpoint.zip]"),
             ("aimodel-pickle-unsafe-global", f"os.system [{prefix}proto1.pkl]"),
-            ("aimodel-pickle-unsafe-global", f"sklearn.svm.SVC [{prefix}unknown.dill]")}
+            ("aimodel-pickle-foreign-global", f"mymodel.svm.SVC [{prefix}unknown.dill]")}
 
 
 def test_a_pickle_that_is_no_model_is_scanned_but_not_declared(tmp_path):
