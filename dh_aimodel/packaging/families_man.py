@@ -19,9 +19,12 @@ DATE = "2026-12-07"
 
 
 def _shown_magic(magic: bytes) -> str:
-    """Leading bytes as the page shows them: text when printable, else hex."""
-    if magic.isascii() and magic.decode("ascii").isprintable():
-        return f'"{magic.decode("ascii")}"'
+    """Leading bytes as the page shows them: text when printable (line ends
+    and tabs written as escapes), else hex."""
+    text = magic.decode("latin-1")
+    shown = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    if magic.isascii() and shown.isprintable():
+        return f'"{shown}"'
     return "0x" + magic.hex()
 
 
