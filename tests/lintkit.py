@@ -141,20 +141,42 @@ def link_member(name: str, target: str, hard: bool = False) -> tuple[tarfile.Tar
     return info, None
 
 
-def deb(path: Path, files: dict[str, bytes], package: str = "demo-data",
-        section: str = "science", extra: list | None = None, compression: str = "xz") -> Path:
-    """A .deb assembled in Python: ar(debian-binary, control.tar.gz, data.tar.*)."""
+def control_tar(package: str = "demo-data", section: str = "science") -> bytes:
+    """control.tar.gz of a binary package."""
     control = (f"Package: {package}\nSource: demo\nVersion: 1.0\nArchitecture: all\n"
                f"Maintainer: Demo <demo@example.org>\nSection: {section}\n"
                f"Description: demo\n demo\n").encode()
-    ctl = _tar([file_member("./control", control)], "gz")
-    data = _tar([file_member("./" + k, v) for k, v in files.items()] + (extra or []),
-                compression)
-    ext = {"xz": ".xz", "gz": ".gz", "": ""}[compression]
+    return _tar([file_member("./control", control)], "gz")
+
+
+def ar_archive(members: list[tuple[str, bytes]], size_field: dict[str, str] | None = None) -> bytes:
+    """An ar archive of ``members`` in this order; ``size_field`` writes another
+    size than the real one into a member's header (a damaged archive)."""
     out = bytearray(b"!<arch>\n")
-    for name, content in (("debian-binary", b"2.0\n"), ("control.tar.gz", ctl),
-                          (f"data.tar{ext}", data)):
-        out += f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(content):<10}`\n".encode()
+    for name, content in members:
+        size = (size_field or {}).get(name, str(len(content)))
+        out += f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{size:<10}`\n".encode()
         out += content + (b"\n" if len(content) % 2 else b"")
-    path.write_bytes(bytes(out))
+    return bytes(out)
+
+
+def deb(path: Path, files: dict[str, bytes], package: str = "demo-data",
+        section: str = "science", extra: list | None = None, compression: str = "xz",
+        raw_data: bytes | None = None) -> Path:
+    """A .deb assembled in Python: ar(debian-binary, control.tar.gz, data.tar.*).
+
+    ``raw_data``: the data.tar's compressed bytes as given, instead of ``files``.
+    """
+    data = raw_data if raw_data is not None else data_tar(files, extra, compression)
+    ext = {"xz": ".xz", "gz": ".gz", "": ""}[compression]
+    path.write_bytes(ar_archive([("debian-binary", b"2.0\n"),
+                                 ("control.tar.gz", control_tar(package, section)),
+                                 (f"data.tar{ext}", data)]))
     return path
+
+
+def data_tar(files: dict[str, bytes], extra: list | None = None,
+             compression: str = "xz") -> bytes:
+    """A data.tar.* of ``files`` (path: content) and ``extra`` members."""
+    return _tar([file_member("./" + k, v) for k, v in files.items()] + (extra or []),
+                compression)

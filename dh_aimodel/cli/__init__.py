@@ -17,6 +17,7 @@ from typing import Sequence
 
 from dh_aimodel import __version__
 from dh_aimodel.core.errors import AimodelError
+from dh_aimodel.core.limits import configure
 
 PROG = "aimodel"
 
@@ -42,6 +43,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true",
                         help="show a traceback for errors (for bug reports)")
+    parser.add_argument("--limit", action="append", metavar="NAME=N", default=[],
+                        help="raise a resource limit (aimodel(1), RESOURCE LIMITS); also "
+                             "AIMODEL_LIMITS=NAME=N,...")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in [only] if only else subcommands():
         importlib.import_module(f"{__name__}.{name}").add_parser(sub)
@@ -55,9 +59,11 @@ def report_error(prog: str, exc: AimodelError) -> int:
 
 
 def chosen_subcommand(argv: Sequence[str]) -> str | None:
-    """The subcommand ``argv`` names, if any: global options take no value, so
-    it is the first argument that is not an option."""
-    first = next((a for a in argv if not a.startswith("-")), None)
+    """The subcommand ``argv`` names, if any: the first argument that is not an
+    option, nor the value of a global ``--limit``."""
+    values = {i + 1 for i, a in enumerate(argv) if a == "--limit"}
+    first = next((a for i, a in enumerate(argv) if not a.startswith("-") and i not in values),
+                 None)
     return first if first in subcommands() else None
 
 
@@ -69,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0)
     try:
+        configure(args.limit)
         return int(args.run(args))
     except AimodelError as exc:
         if args.debug:

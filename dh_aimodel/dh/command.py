@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from dh_aimodel import DECLARATION
 from dh_aimodel.core.errors import AimodelError, BuildCheckError, PackagingError, Pos, Problem
+from dh_aimodel.core.limits import configure
 from dh_aimodel.dh.options import PROG, DhOptions, HelpRequested, parse, usage
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.verbose(f"no {DECLARATION}: nothing to do")
         return 0
     try:
+        configure()  # AIMODEL_LIMITS, the one way to reach dh_aimodel inside a build
         run(options, out)
     except AimodelError as exc:
         return _report(exc)

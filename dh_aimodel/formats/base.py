@@ -15,21 +15,11 @@ from types import MappingProxyType
 from typing import Final
 
 from dh_aimodel.core.declaration import MODEL_FORMATS
+from dh_aimodel.core.limits import human_size as human_size  # where reports find it
 
 KiB: Final = 1024
 MiB: Final = 1024 * KiB
 GiB: Final = 1024 * MiB
-
-
-
-def human_size(size: int) -> str:
-    """``812 bytes``, ``3.4 MiB``: sizes as reports and comments show them."""
-    value = float(size)
-    for unit in ("bytes", "KiB", "MiB"):
-        if value < 1024:
-            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GiB"
 
 
 #: The format vocabulary, shared with aimodel.yaml(5) (``files[].format``).

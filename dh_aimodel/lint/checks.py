@@ -359,6 +359,11 @@ def unsafe_archive_member(s: LintState) -> Iterator[Diagnostic]:
         yield Diagnostic(s.label_source(), "aimodel-unsafe-archive-member", f"{what} [{name}]")
 
 
+def input_limit_exceeded(s: LintState) -> Iterator[Diagnostic]:
+    for what in s.limits_exceeded:
+        yield Diagnostic(s.label_source(), "aimodel-input-limit-exceeded", what)
+
+
 def override_unused_by_newer_lintian(s: LintState) -> Iterator[Diagnostic]:
     for u in s.unused_overrides:
         o = u.override
@@ -457,6 +462,7 @@ CHECKS: tuple[Check, ...] = (
     embedded_licence_mismatch, format_mismatch, pickle_weights, pickle_unsafe_global,
     pickle_foreign_global, pickle_load_bomb,
     training_data_unavailable, source_spans_areas, malformed_model_file, unsafe_archive_member,
+    input_limit_exceeded,
     override_unused_by_newer_lintian, model_found, area_advice, section_above_advice,
 )
 

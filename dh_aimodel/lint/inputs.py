@@ -141,17 +141,15 @@ def _classify(declaration: "Declaration", facts: "PackagingFacts | None"):  # no
 
 
 def _load_source(root: Path) -> tuple["Declaration | None", tuple, "PackagingFacts | None"]:
-    from dh_aimodel.manifest.loader import load_text
+    from dh_aimodel.manifest.loader import load_text, read_text
     from dh_aimodel.packaging.control import read_control
     from dh_aimodel.packaging.sourcetree import locate
 
     declaration_path, control_path, _ = locate(root)
     facts = read_control(control_path, "debian/control") if control_path else None
+    name = "debian/aimodel.yaml"
     try:
-        text = declaration_path.read_text(encoding="utf-8")
-        return load_text(text, "debian/aimodel.yaml", facts), (), facts
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, (DeclarationError(str(exc), Pos("debian/aimodel.yaml", 1, 1)).problems[0],), facts
+        return load_text(read_text(declaration_path, name), name, facts), (), facts
     except DeclarationError as exc:
         return None, exc.problems, facts
 
@@ -443,6 +441,7 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
         copyright_name=f"usr/share/doc/{package}/copyright",
         sections={package: contents.control.get("Section")},
         archive_problems=tuple(contents.problems), provenance_licences=licences,
+        limits_exceeded=tuple(contents.exceeded),
     )
     state = _advised(state, copyright_text)
     overrides = {}

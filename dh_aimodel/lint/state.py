@@ -82,6 +82,8 @@ class LintState:
     sections: Mapping[str, str | None] = None  # type: ignore[assignment]
     #: (member name, what is wrong) for unsafe archive members of a .deb.
     archive_problems: tuple[tuple[str, str], ...] = ()
+    #: The resource limit that stopped reading a .deb (:mod:`dh_aimodel.core.limits`).
+    limits_exceeded: tuple[str, ...] = ()
     #: Licence per installed path from README.aimodel (a .deb without --source).
     provenance_licences: Mapping[str, str] = None  # type: ignore[assignment]
     #: Source overrides the newest Lintian checked no longer uses (a source tree).

@@ -20,7 +20,9 @@ The parts: :mod:`~dh_aimodel.manifest.yaml12` composes the node tree,
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
+from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, Sequence
 
@@ -29,10 +31,11 @@ import yaml
 from dh_aimodel.core import declaration as d
 from dh_aimodel.core.errors import DeclarationError, Pos
 from dh_aimodel.core.facts import PackagingFacts
+from dh_aimodel.core.limits import active, how_to_raise, human_size, shown
 from dh_aimodel.manifest.cross_checks import cross_checks
 from dh_aimodel.manifest.fields import _Fields
 from dh_aimodel.manifest.reader import _accepted, _Reader, _Unset
-from dh_aimodel.manifest.yaml12 import _INT, compose
+from dh_aimodel.manifest.yaml12 import _INT, NestedTooDeep, Overgrown, check_expansion, compose
 
 # dh_aimodel.commands.init and the tests read YAML as the loader does.
 from dh_aimodel.manifest.yaml12 import Yaml12Loader as Yaml12Loader
@@ -49,8 +52,20 @@ class _Loader(_Fields):
 
     def load(self, text: str) -> d.Declaration:
         r = self.r
+        limits = active()
+        if len(text) > limits.yaml_bytes:  # a caller that did not read it with read_text
+            raise DeclarationError(_too_large(len(text)), Pos(r.filename, 1, 1))
         try:
             root = compose(text)
+            if root is not None:
+                check_expansion(root, limits.yaml_nodes, limits.yaml_depth)
+        except Overgrown as exc:
+            hint = f"; {how_to_raise(exc.limit)}" if exc.limit else ""
+            raise DeclarationError(f"{exc.what}; accepted: a declaration as in aimodel.yaml(5)"
+                                   f"{hint}", r.pos(exc.node)) from None
+        except NestedTooDeep:
+            raise DeclarationError("nests too deeply to be read; accepted: a declaration as in "
+                                   "aimodel.yaml(5)", Pos(r.filename, 1, 1)) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             pos = Pos(r.filename, mark.line + 1, mark.column + 1) if mark else Pos(r.filename, 1, 1)
@@ -100,6 +115,25 @@ class _Loader(_Fields):
 
     def _policy(self, node: yaml.Node, where: str) -> str | _Unset:
         return self.r.choice(node, where, self.policy_names)
+
+
+def _too_large(size: int) -> str:
+    return (f"the file has {human_size(size)}, beyond the yaml-bytes limit of "
+            f"{shown('yaml-bytes')}; accepted: a declaration as in aimodel.yaml(5); "
+            f"{how_to_raise('yaml-bytes')}")
+
+
+def read_text(path: Path, name: str) -> str:
+    """A declaration's text, refused unread when larger than the ``yaml-bytes`` limit."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > active().yaml_bytes:
+                raise DeclarationError(_too_large(size), Pos(name, 1, 1))
+            return f.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeclarationError(f"cannot read the declaration: {exc}; accepted: a readable "
+                               "UTF-8 YAML file", Pos(name, 1, 1)) from exc
 
 
 def load_text(text: str, filename: str = "debian/aimodel.yaml",

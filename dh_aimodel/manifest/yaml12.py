@@ -76,11 +76,75 @@ def compose(text: str) -> yaml.Node | None:
 
     libyaml does the work when the text avoids the constructs where it
     differs (:func:`_pyyaml_only`); when it raises, PyYAML's parser runs
-    again to raise its own error, at its own position.
+    again to raise its own error, at its own position.  PyYAML's composer
+    recurses once per nesting level, so a text nested deeper than Python's
+    stack is refused as :class:`NestedTooDeep` (libyaml's is iterative).
     """
     if _CYaml12Loader is not None and not _pyyaml_only(text):
         try:
             return yaml.compose(text, Loader=_CYaml12Loader)
         except yaml.YAMLError:
             pass
-    return yaml.compose(text, Loader=Yaml12Loader)
+    try:
+        return yaml.compose(text, Loader=Yaml12Loader)
+    except RecursionError:
+        raise NestedTooDeep() from None
+
+
+class NestedTooDeep(Exception):
+    """The text nests deeper than PyYAML's parser can follow."""
+
+
+class Overgrown(Exception):
+    """A node tree beyond a budget once its aliases are expanded (or with an
+    alias inside its own anchor); ``node`` is where it was found."""
+
+    def __init__(self, node: yaml.Node, what: str, limit: str | None) -> None:
+        super().__init__(what)
+        self.node, self.what, self.limit = node, what, limit
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def check_expansion(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
+    """Raise :class:`Overgrown` for a tree that, aliases expanded, has more than
+    ``max_nodes`` nodes or nests deeper than ``max_depth``.
+
+    The composed tree shares an aliased node instead of copying it, so a
+    billion-laughs text is a few kilobytes of nodes here; whatever walks it
+    later (the reader, the ``x-`` extras, a JSON dump) meets every copy.
+    Each distinct node is visited once, its expanded size and depth
+    computed from its children's (an explicit stack: no recursion on an
+    attacker's depth), so the check costs what composing cost.
+    """
+    done: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded nodes, depth)
+    open_: set[int] = set()  # the nodes being expanded: the path from the root
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        kids = _children(node)
+        if finished:
+            open_.discard(key)
+            size = 1 + sum(done[id(k)][0] for k in kids)
+            depth = 1 + max((done[id(k)][1] for k in kids), default=0)
+            if size > max_nodes:
+                raise Overgrown(node, f"expands to more than {max_nodes:,} nodes through "
+                                "its aliases", "yaml-nodes")
+            if depth > max_depth:
+                raise Overgrown(node, f"nests deeper than {max_depth} levels", "yaml-depth")
+            done[key] = (size, depth)
+            continue
+        if key in done:
+            continue
+        if key in open_:
+            raise Overgrown(node, "an alias refers to the node that contains it", None)
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in done)

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO, Callable, Generic, Iterator, TypeVar, cast
 
 from dh_aimodel.core.errors import AimodelError, PackagingError, Pos
+from dh_aimodel.core.limits import LimitExceeded, active, human_size, shown
 from dh_aimodel.formats.bounded import _Window
 from dh_aimodel.formats.embedded_families import ELF_MAGIC, EmbeddedScanner
 from dh_aimodel.formats.families import Recognised
@@ -54,11 +55,19 @@ class ArMember:
 
 
 def ar_members(f: BinaryIO, display: str) -> list[ArMember]:
-    """The members of an ar archive (the .deb container), without reading their data."""
+    """The members of an ar archive (the .deb container), without reading their data.
+
+    Each size is checked before it is used: a negative or non-decimal size,
+    or one running past the end of the file, is a damaged .deb (a negative
+    one used to seek backwards for ever), and more than the ``ar-members``
+    limit of them is refused.
+    """
     if f.read(8) != AR_MAGIC:
         raise PackagingError("not a Debian binary package (no ar header); accepted: a .deb "
                              "built by dpkg-deb", Pos(display, 1, 1))
-    members = []
+    end = f.seek(0, io.SEEK_END)
+    f.seek(8)
+    members: list[ArMember] = []
     while True:
         header = f.read(60)
         if not header:
@@ -67,15 +76,87 @@ def ar_members(f: BinaryIO, display: str) -> list[ArMember]:
             raise PackagingError("truncated or damaged ar member header; the .deb is "
                                  "corrupt", Pos(display, 1, 1))
         name = header[:16].decode("ascii", "replace").strip().rstrip("/")
-        try:
-            size = int(header[48:58].decode("ascii").strip())
-        except ValueError:
-            raise PackagingError("bad ar member size; the .deb is corrupt",
-                                 Pos(display, 1, 1)) from None
+        field = header[48:58].strip()
+        if not field.isdigit():
+            raise PackagingError(f"ar member '{name}' has a bad size "
+                                 f"({field.decode('ascii', 'replace')!r}); the .deb is "
+                                 "corrupt", Pos(display, 1, 1))
+        size = int(field)
         offset = f.tell()
+        if offset + size > end:
+            raise PackagingError(f"ar member '{name}' runs past the end of the file "
+                                 f"({size} bytes from offset {offset} of {end}); the .deb "
+                                 "is truncated", Pos(display, 1, 1))
+        if len(members) == active().ar_members:
+            raise LimitExceeded("ar-members", f"more than {len(members)} ar members, the "
+                                "ar-members limit",
+                                Pos(display, 1, 1))
         members.append(ArMember(name, offset, size))
         f.seek(offset + size + (size & 1))
     return members
+
+
+#: The compressions dpkg-deb accepts for each member (its extract.c).
+CONTROL_SUFFIXES = ("", ".gz", ".xz", ".zst")
+DATA_SUFFIXES = ("", ".gz", ".xz", ".lzma", ".bz2", ".zst")
+
+
+@dataclass(frozen=True, slots=True)
+class DebLayout:
+    """The members of a .deb that dpkg-deb reads, and the ones it ignores."""
+
+    control: ArMember
+    data: ArMember
+    #: Members after data.tar.* (dpkg-deb ignores them; ``ar x`` extracts them).
+    trailing: tuple[ArMember, ...]
+
+
+def deb_layout(f: BinaryIO, display: str) -> DebLayout:
+    """The members as dpkg-deb reads them, refusing what it refuses.
+
+    debian-binary (``2.x``) first; then control.tar.* and data.tar.* in this
+    order, with members named ``_…`` (signatures) ignored anywhere between;
+    anything else before data.tar is a damaged package, as dpkg-deb says
+    ("premature member").  Members after data.tar are returned: dpkg-deb
+    installs the first data.tar and ignores them, but other extractors take
+    the last one of a name, so a second data.tar is how a package shows
+    one payload to a scanner and installs another.
+    """
+    members = ar_members(f, display)
+    pos = Pos(display, 1, 1)
+    accepted = "accepted: debian-binary, control.tar.*, data.tar.* in this order, as dpkg-deb reads them"
+    if not members or members[0].name != "debian-binary":
+        first = members[0].name if members else "nothing"
+        raise PackagingError(f"the first ar member is {first!r}, not debian-binary; {accepted}",
+                             pos)
+    f.seek(members[0].offset)
+    if not f.read(min(members[0].size, 16)).startswith(b"2."):
+        raise PackagingError(f"debian-binary is not format 2.x; {accepted}", pos)
+    wanted = [("control.tar", CONTROL_SUFFIXES), ("data.tar", DATA_SUFFIXES)]
+    found: list[ArMember] = []
+    rest = [m for m in members[1:] if not m.name.startswith("_")]
+    for m in rest[:2]:
+        prefix, suffixes = wanted[len(found)]
+        if not m.name.startswith(prefix):
+            raise PackagingError(f"ar member {m.name!r} comes before {prefix}; {accepted}", pos)
+        if m.name[len(prefix):] not in suffixes:
+            raise PackagingError(f"{m.name}: unknown compression; accepted: "
+                                 f"{', '.join(prefix + x for x in suffixes)}", pos)
+        found.append(m)
+    if len(found) < 2:
+        raise PackagingError(f"no {wanted[len(found)][0]}.* member; the .deb is corrupt", pos)
+    return DebLayout(found[0], found[1], tuple(rest[2:]))
+
+
+def read_control(deb: Path | str) -> dict[str, str]:
+    """The control fields of a .deb, from control.tar only (data.tar is not touched)."""
+    display = str(deb)
+    try:
+        f = open(deb, "rb")
+    except OSError as exc:
+        raise PackagingError(f"cannot read: {exc.strerror}", Pos(display, 1, 1)) from exc
+    with f:
+        return _read_control(Path(deb), f, deb_layout(f, display).control, display)
 
 
 class Sparse(io.RawIOBase):
@@ -173,6 +254,9 @@ class DebContents(Generic[R]):
     entries: dict[str, Entry] = field(default_factory=dict)
     #: Every symbolic and hard link that stays inside the package, by path.
     links: dict[str, Link] = field(default_factory=dict)
+    #: The limit that stopped the reading, if one did (:mod:`dh_aimodel.core.limits`):
+    #: what was read before it is here, the rest of the package is not.
+    exceeded: list[str] = field(default_factory=list)
 
     def resolve(self, path: str) -> Entry | None:
         """The regular member that ``path`` names once installed, through links.
@@ -233,7 +317,7 @@ def _link_escapes(member: str, target: str) -> bool:
     return _escapes(str(PurePosixPath(member).parent / target)) is not None
 
 
-#: Decompressors of data.tar by its name's suffix (what dpkg-deb goes by too).
+#: Decompressors of the tar members by their name's suffix (what dpkg-deb goes by too).
 _DECOMPRESSORS: dict[str, Callable[[io.BufferedReader], IO[bytes]]] = {
     ".gz": lambda raw: cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")),  # no IO to typeshed
     ".xz": lzma.LZMAFile,
@@ -243,57 +327,106 @@ _DECOMPRESSORS: dict[str, Callable[[io.BufferedReader], IO[bytes]]] = {
 }
 
 
-def _open_data(deb: Path, f: BinaryIO, m: ArMember,
-               display: str) -> tuple[tarfile.TarFile, subprocess.Popen | None]:
-    """data.tar as an uncompressed tar stream.
+class _Budgeted(io.RawIOBase):
+    """A decompressed stream that stops at ``budget`` bytes (an expansion bomb)."""
 
-    The decompression is ours (or dpkg-deb's for zstd), not tarfile's
-    ``r|*``: tarfile keeps all it decompressed ahead in one bytes object and
-    copies the rest of it at every read, hundreds of kilobytes per 512-byte
-    header when text compresses well, which made that copying the largest
-    cost of reading a package of many small files.
-    """
-    proc = None
-    suffix = m.name[len("data.tar"):]
-    if suffix == ".zst":
-        proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert proc.stdout is not None
-        stream: IO[bytes] = proc.stdout
-    elif suffix in _DECOMPRESSORS:
-        stream = _DECOMPRESSORS[suffix](io.BufferedReader(_Window(f, m.size, m.offset), CHUNK))
-    else:
-        raise PackagingError(f"{m.name}: unknown compression; accepted: data.tar, "
-                             "data.tar.gz, .xz, .lzma, .bz2 or .zst", Pos(display, 1, 1))
-    try:
-        return tarfile.open(fileobj=stream, mode="r|"), proc
-    except _DAMAGED as exc:
-        if proc is not None:
-            proc.kill()
-            proc.wait()
-        raise _damaged(display, exc) from exc
+    def __init__(self, raw: IO[bytes], budget: int, limit: str, what: str,
+                 display: str) -> None:
+        self.raw, self.budget, self.limit, self.what, self.display = (
+            raw, budget, limit, what, display)
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:  # b: a writable buffer
+        n = self.raw.readinto(b) or 0  # type: ignore[attr-defined]
+        self.count += n
+        if self.count > self.budget:
+            raise LimitExceeded(self.limit, self.what, Pos(self.display, 1, 1))
+        return n
+
+    def left(self) -> int:
+        return self.budget - self.count
 
 
-def _read_control(f: BinaryIO, m: ArMember, display: str) -> dict[str, str]:
+class _BoundedInfo(tarfile.TarInfo):
+    """tarfile's member header, refusing a pax or GNU long-name record larger
+    than the ``tar-header`` limit before tarfile reads it whole into memory."""
+
+    _RECORDS = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE,
+                tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
+
+    def _proc_member(self, tarfile: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in self._RECORDS and self.size > active().tar_header:
+            raise LimitExceeded("tar-header", f"a tar header record of {human_size(self.size)} "
+                                f"before {self.name!r}, beyond the tar-header limit of "
+                                f"{shown('tar-header')}")
+        return super()._proc_member(tarfile)  # type: ignore[misc]
+
+
+class _TarStream:
+    """One tar member of the .deb, decompressed by us (or dpkg-deb for zstd)
+    under a byte budget, read forward once."""
+
+    def __init__(self, deb: Path, f: BinaryIO, m: ArMember, display: str, budget: int,
+                 limit: str, what: str) -> None:
+        self.proc: subprocess.Popen | None = None
+        suffix = m.name.partition(".tar")[2]
+        if suffix == ".zst":  # the standard library cannot decompress zstd
+            option = "--ctrl-tarfile" if m.name.startswith("control") else "--fsys-tarfile"
+            self.proc = subprocess.Popen(["dpkg-deb", option, str(deb)], stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL)
+            assert self.proc.stdout is not None
+            raw: IO[bytes] = self.proc.stdout
+        else:
+            raw = _DECOMPRESSORS[suffix](io.BufferedReader(_Window(f, m.size, m.offset), CHUNK))
+        self.budget = _Budgeted(raw, budget, limit, what, display)
+        self.display = display
+        try:
+            self.tar = tarfile.open(fileobj=io.BufferedReader(self.budget, CHUNK), mode="r|",
+                                    tarinfo=_BoundedInfo)
+        except _DAMAGED as exc:
+            self.close()
+            raise _damaged(display, exc) from exc
+        except LimitExceeded:
+            self.close()
+            raise
+
+    def __iter__(self) -> Iterator[tarfile.TarInfo]:
+        """The members in archive order, each forgotten once passed (tarfile
+        keeps a list of every member it read, a million for a package of a
+        million files)."""
+        while True:
+            try:
+                info = self.tar.next()
+            except _DAMAGED as exc:
+                raise _damaged(self.display, exc) from exc
+            if info is None:
+                return
+            self.tar.members.clear()  # type: ignore[attr-defined]
+            yield info
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.stdout.close()  # type: ignore[union-attr]
+            self.proc.wait()
+
+
+def _read_control(deb: Path, f: BinaryIO, m: ArMember, display: str) -> dict[str, str]:
     from dh_aimodel.packaging.pydebian import deb822
 
     Deb822 = deb822().Deb822
-
-    if m.name.endswith(".zst"):  # the standard library has no zstd: dpkg-deb decompresses
-        proc = subprocess.run(["dpkg-deb", "--ctrl-tarfile", display], capture_output=True,
-                              check=False)
-        if proc.returncode:
-            raise PackagingError("dpkg-deb --ctrl-tarfile failed: "
-                                 f"{proc.stderr.decode(errors='replace').strip()[-200:]}",
-                                 Pos(display, 1, 1))
-        stream: BinaryIO = io.BytesIO(proc.stdout[:TEXT_CAP * 4])
-    else:
-        stream = io.BufferedReader(_Window(f, m.size, m.offset))
-    with tarfile.open(fileobj=stream, mode="r|*") as tar:
-        for info in tar:
+    stream = _TarStream(deb, f, m, display, active().control, "control",
+                        f"{m.name} expands beyond the control limit of {shown('control')}")
+    try:
+        for info in stream:
             if _normalise(info.name) == "control" and info.isfile() and info.size <= TEXT_CAP:
-                data = tar.extractfile(info).read(TEXT_CAP)  # type: ignore[union-attr]
+                data = stream.tar.extractfile(info).read(TEXT_CAP)  # type: ignore[union-attr]
                 return dict(Deb822(data.decode("utf-8", "replace").splitlines()))
+    finally:
+        stream.close()
     raise PackagingError("no control file in control.tar; the .deb is corrupt",
                          Pos(display, 1, 1))
 
@@ -368,9 +501,6 @@ def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
     ``wanted_text`` says which small files to keep whole (copyright,
     README.aimodel, the Lintian override file).
     """
-    from dh_aimodel.formats import SNIFF_BYTES, looks_like_model, may_hold_pickles
-    from dh_aimodel.formats.families import RECOGNISE_BYTES, routed
-
     deb = Path(deb)
     display = str(deb)
     out: DebContents[R] = DebContents()
@@ -379,76 +509,145 @@ def read_deb(deb: Path | str, examine: Callable[[Member], R | None],
     except OSError as exc:
         raise PackagingError(f"cannot read: {exc.strerror}", Pos(display, 1, 1)) from exc
     with f:
-        members = ar_members(f, display)
-        ctl = next((m for m in members if m.name.startswith("control.tar")), None)
-        data = next((m for m in members if m.name.startswith("data.tar")), None)
-        if ctl is None or data is None:
-            raise PackagingError("no control.tar.* or data.tar.* member; the .deb is corrupt",
-                                 Pos(display, 1, 1))
-        out.control = _read_control(f, ctl, display)
-        tar, proc = _open_data(deb, f, data, display)
+        layout = deb_layout(f, display)
+        out.control = _read_control(deb, f, layout.control, display)
+        for m in layout.trailing:
+            out.problems.append((m.name, f"an ar member after {layout.data.name}, which "
+                                 "dpkg-deb ignores and other extractors may take instead"))
+        limits = active()
+        size = f.seek(0, io.SEEK_END)
+        budget = max(limits.deb_floor, limits.deb_expansion * size)
+        what = (f"{layout.data.name} expands beyond {human_size(budget)}, the deb-expansion "
+                f"limit ({limits.deb_expansion} times the .deb's {human_size(size)}, at "
+                f"least the deb-floor of {shown('deb-floor')})")
+
+        def data() -> _TarStream:
+            return _TarStream(deb, f, layout.data, display, budget, "deb-expansion", what)
+
+        examined: set[str] = set()
         try:
-            for info in _safe_iter(tar, display):
-                name = _normalise(info.name)
-                if not name or name == ".":
-                    continue
-                bad = _escapes(name)
-                if bad:
-                    out.problems.append((name, bad))
-                    continue
-                out.entries.pop(name, None)  # a later member of the same name replaces it
-                out.links.pop(name, None)
-                if info.issym():
-                    if _link_escapes(name, info.linkname):
-                        out.problems.append((name, f"symbolic link to {info.linkname}"))
-                    else:
-                        out.links[name] = Link(name, info.linkname, False)
-                    continue
-                if info.islnk():
-                    target = _normalise(info.linkname)
-                    if _escapes(target):
-                        out.problems.append((name, f"hard link to {info.linkname}"))
-                    else:
-                        out.links[name] = Link(name, target, True)
-                    continue
-                if not info.isfile():
-                    continue
-                member = tar.extractfile(info)
-                if member is None:
-                    continue
-                fh = _Guarded(cast(io.BufferedReader, member), display)  # tarfile's ExFileObject
-                # Most members are small: one read takes the whole of them.
-                first = fh.read(min(info.size, CHUNK)) or b""
-                head = first[:SNIFF_BYTES]
-                if wanted_text(name) and info.size <= TEXT_CAP:
-                    first = out.texts[name] = first + (fh.read(TEXT_CAP) or b"")
-                base = name.rpartition("/")[2]  # not PurePosixPath: this runs for every member
-                scanner = EmbeddedScanner(name, info.size) if first[:4] == ELF_MAGIC else None
-                if not (looks_like_model(head, base) or may_hold_pickles(head, base)
-                        or (scanner is None and routed(name, first[:RECOGNISE_BYTES]))):
-                    sha = _digest(first, fh, info.size, scanner)
-                    out.entries[name] = Entry(name, info.size, sha)
-                    embedded = scanner.result() if scanner is not None else ()
-                    if embedded:
-                        examined = examine(Member(name, info.size, head, sha,
-                                                  embedded=embedded))
-                        if examined is not None:
-                            out.files.append(examined)
-                    continue
-                stream = io.BufferedReader(_Prefixed(first, fh), CHUNK)
-                rest_head, tail, sha = _stream_member(stream, info.size, True, scanner)
-                out.entries[name] = Entry(name, info.size, sha)
-                examined = examine(Member(name, info.size, bytes(rest_head[:SNIFF_BYTES]), sha,
-                                          Sparse(rest_head, tail, info.size),
-                                          scanner.result() if scanner is not None else ()))
-                if examined is not None:
-                    out.files.append(examined)
-        finally:
-            tar.close()
-            if proc is not None:
-                proc.stdout.close()  # type: ignore[union-attr]
-                proc.wait()
+            _read_data(data(), out, examine, wanted_text, examined)
+            pending = _behind_links(out, examined)
+            if pending:
+                _read_data(data(), out, examine, wanted_text, examined, pending)
+        except LimitExceeded as exc:
+            out.exceeded.append(exc.problems[0].message)
     return out
+
+
+def _behind_links(out: DebContents[R], examined: set[str]) -> dict[str, str]:
+    """Members not examined that a link with a model's or pickle's name leads to:
+    target path -> the link's path, which they are examined as."""
+    from dh_aimodel.formats import PICKLE_NAMES, looks_like_model
+
+    pending: dict[str, str] = {}
+    for link in out.links.values():
+        base = link.path.rpartition("/")[2]
+        if not (looks_like_model(b"", base) or base.lower().endswith(PICKLE_NAMES)):
+            continue
+        entry = out.resolve(link.path)
+        if entry is not None and entry.path not in examined:
+            pending.setdefault(entry.path, link.path)
+    return pending
+
+
+def _read_data(stream: _TarStream, out: DebContents[R], examine: Callable[[Member], R | None],
+               wanted_text: Callable[[str], bool], examined: set[str],
+               only: dict[str, str] | None = None) -> None:
+    """One forward pass over data.tar into ``out``; with ``only``, a second
+    one that examines just those members, each under the name of the link
+    that leads to it (a pickle saved as ``blob`` and installed as
+    ``model.pkl`` through a link is read as the ``model.pkl`` it is loaded as).
+    """
+    from dh_aimodel.formats import SNIFF_BYTES, looks_like_model, may_hold_pickles
+    from dh_aimodel.formats.families import RECOGNISE_BYTES, routed
+
+    display = stream.display
+    try:
+        for info in stream:
+            name = _normalise(info.name)
+            if not name or name == ".":
+                continue
+            if only is not None:
+                if name in only and info.isfile():
+                    _examine_whole(stream, info, only[name], out, examine)
+                continue
+            bad = _escapes(name)
+            if bad:
+                out.problems.append((name, bad))
+                continue
+            out.entries.pop(name, None)  # a later member of the same name replaces it
+            out.links.pop(name, None)
+            if info.issym():
+                if _link_escapes(name, info.linkname):
+                    out.problems.append((name, f"symbolic link to {info.linkname}"))
+                else:
+                    out.links[name] = Link(name, info.linkname, False)
+                continue
+            if info.islnk():
+                target = _normalise(info.linkname)
+                if _escapes(target):
+                    out.problems.append((name, f"hard link to {info.linkname}"))
+                else:
+                    out.links[name] = Link(name, target, True)
+                continue
+            if not info.isfile():
+                continue
+            if info.sparse is not None:
+                out.problems.append((name, "a sparse member, which dpkg does not install "
+                                     "as the file it stands for"))
+                continue
+            if info.size > stream.budget.left():
+                raise LimitExceeded("deb-expansion", f"{name} claims "
+                                    f"{human_size(info.size)}: {stream.budget.what}",
+                                    Pos(display, 1, 1))
+            member = stream.tar.extractfile(info)
+            if member is None:
+                continue
+            fh = _Guarded(cast(io.BufferedReader, member), display)  # tarfile's ExFileObject
+            # Most members are small: one read takes the whole of them.
+            first = fh.read(min(info.size, CHUNK)) or b""
+            head = first[:SNIFF_BYTES]
+            if wanted_text(name) and info.size <= TEXT_CAP:
+                first = out.texts[name] = first + (fh.read(TEXT_CAP) or b"")
+            base = name.rpartition("/")[2]  # not PurePosixPath: this runs for every member
+            scanner = EmbeddedScanner(name, info.size) if first[:4] == ELF_MAGIC else None
+            if not (looks_like_model(head, base) or may_hold_pickles(head, base)
+                    or (scanner is None and routed(name, first[:RECOGNISE_BYTES]))):
+                sha = _digest(first, fh, info.size, scanner)
+                out.entries[name] = Entry(name, info.size, sha)
+                embedded = scanner.result() if scanner is not None else ()
+                if embedded:
+                    examined.add(name)
+                    _keep(out, examine(Member(name, info.size, head, sha, embedded=embedded)))
+                continue
+            rest_head, tail, sha = _stream_member(
+                io.BufferedReader(_Prefixed(first, fh), CHUNK), info.size, True, scanner)
+            out.entries[name] = Entry(name, info.size, sha)
+            examined.add(name)
+            _keep(out, examine(Member(name, info.size, bytes(rest_head[:SNIFF_BYTES]), sha,
+                                      Sparse(rest_head, tail, info.size),
+                                      scanner.result() if scanner is not None else ())))
+    finally:
+        stream.close()
+
+
+def _examine_whole(stream: _TarStream, info: tarfile.TarInfo, as_path: str,
+                   out: DebContents[R], examine: Callable[[Member], R | None]) -> None:
+    from dh_aimodel.formats import SNIFF_BYTES
+
+    member = stream.tar.extractfile(info)
+    if member is None:
+        return
+    fh = io.BufferedReader(_Guarded(cast(io.BufferedReader, member), stream.display), CHUNK)
+    head, tail, sha = _stream_member(fh, info.size, True)
+    _keep(out, examine(Member(as_path, info.size, bytes(head[:SNIFF_BYTES]), sha,
+                              Sparse(head, tail, info.size))))
+
+
+def _keep(out: DebContents[R], examined: R | None) -> None:
+    if examined is not None:
+        out.files.append(examined)
 
 
 #: What tarfile and the decompressors raise on a truncated or corrupt data.tar,
@@ -458,13 +657,6 @@ _DAMAGED = (tarfile.TarError, EOFError, OSError, ValueError, zlib.error, lzma.LZ
 
 def _damaged(display: str, exc: BaseException) -> PackagingError:
     return PackagingError(f"data.tar is damaged: {exc}", Pos(display, 1, 1))
-
-
-def _safe_iter(tar: tarfile.TarFile, display: str) -> Iterator[tarfile.TarInfo]:
-    try:
-        yield from tar
-    except _DAMAGED as exc:
-        raise _damaged(display, exc) from exc
 
 
 class _Guarded(io.RawIOBase):
@@ -502,5 +694,5 @@ class _Prefixed(io.RawIOBase):
         return self.rest.readinto(b) or 0
 
 
-__all__ = ["AimodelError", "DebContents", "Entry", "Link", "Member", "Sparse", "read_deb",
-           "ar_members"]
+__all__ = ["AimodelError", "DebContents", "DebLayout", "Entry", "Link", "Member", "Sparse",
+           "ar_members", "deb_layout", "read_control", "read_deb"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dh_aimodel import DECLARATION
 from dh_aimodel.core.declaration import Declaration
-from dh_aimodel.core.errors import DeclarationError, Pos, UsageError
+from dh_aimodel.core.errors import UsageError
 from dh_aimodel.core.facts import PackagingFacts
 
 CONTROL = Path("debian/control")
@@ -56,15 +56,10 @@ def display_name(path: Path) -> str:
 
 
 def load(path: str | Path = ".") -> SourceTree:
-    from dh_aimodel.manifest.loader import load_text
+    from dh_aimodel.manifest.loader import load_text, read_text
     from dh_aimodel.packaging.control import read_control
 
     declaration_path, control_path, root = locate(path)
     facts = read_control(control_path, display_name(control_path)) if control_path else None
     name = display_name(declaration_path)
-    try:
-        text = declaration_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DeclarationError(f"cannot read the declaration: {exc}; accepted: a readable "
-                               "UTF-8 YAML file", Pos(name, 1, 1)) from exc
-    return SourceTree(root, load_text(text, name, facts), facts)
+    return SourceTree(root, load_text(read_text(declaration_path, name), name, facts), facts)

@@ -14,7 +14,6 @@ the process pool, go into SQLite as JSON and come out unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dh_aimodel.core.errors import PackagingError, Pos
@@ -28,23 +27,6 @@ if TYPE_CHECKING:
 #: The area of a package that ships no model, and of one whose models got no advice.
 NO_MODELS = "no models"
 NO_ADVICE = "no advice"
-
-
-def _control(path: Path) -> dict[str, str]:
-    """The control fields, from control.tar only (data.tar is not touched)."""
-    from dh_aimodel.packaging.debfile import _read_control, ar_members
-
-    display = str(path)
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        raise PackagingError(f"cannot read: {exc.strerror}", Pos(display, 1, 1)) from exc
-    with f:
-        ctl = next((m for m in ar_members(f, display) if m.name.startswith("control.tar")), None)
-        if ctl is None:
-            raise PackagingError("no control.tar.* member; the .deb is corrupt",
-                                 Pos(display, 1, 1))
-        return _read_control(f, ctl, display)
 
 
 def _sha256(item: "Item") -> str:
@@ -70,9 +52,10 @@ def read_record(item: "Item") -> dict[str, Any]:
     for a .deb that cannot be read (damaged, wrong checksum)."""
     from dh_aimodel.lint import target_results
     from dh_aimodel.lint.inputs import deb_target
+    from dh_aimodel.packaging.debfile import read_control
 
     sha256 = _sha256(item)
-    control = _control(item.path)
+    control = read_control(item.path)
     target = deb_target(item.path)
     return build_record(str(item.path), sha256, item.size, control, target.state,
                         target_results(target))

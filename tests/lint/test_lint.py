@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import lzma
 import pickle
+import tarfile
 import textwrap
 import zipfile
 from collections import OrderedDict
@@ -226,6 +228,13 @@ def _archive_member(p: Path):
                       link_member("./usr/share/demo/link", "../../../../etc/shadow")]), {}
 
 
+def _expansion_bomb(p: Path):
+    """A .deb of 400 bytes whose data.tar has a member that claims 8 GiB."""
+    info = tarfile.TarInfo("./usr/share/demo/big")
+    info.size = 8 << 30
+    return deb(p / "b.deb", {}, raw_data=lzma.compress(info.tobuf() + bytes(1024))), {}
+
+
 def _undeclared_deb(p: Path):
     """A .deb nothing declares, in main, whose copyright file gives its model
     a licence that is not DFSG-free."""
@@ -280,6 +289,7 @@ CASES = {
     "aimodel-source-spans-areas": (_spans, "main non-free"),
     "aimodel-malformed-model-file": (_malformed, "truncated [models/m.safetensors]"),
     "aimodel-unsafe-archive-member": (_archive_member, "path climbs out with .. [../../etc/evil]"),
+    "aimodel-input-limit-exceeded": (_expansion_bomb, "usr/share/demo/big claims 8.0 GiB"),
     "aimodel-model-found": (_undeclared_deb, "gguf-model, 24 bytes [usr/share/demo/m.gguf]"),
     "aimodel-statistical-table-found": (_table_tree, "arpa-lm"),
     "aimodel-area-advice": (_undeclared_deb, "ml-policy: non-free at best"),
