@@ -15,21 +15,34 @@ dependencies (no ``-d``), dh-sequence-aimodel being a real package then.
 
 Missing Debian tools skip the tests that need them on a developer's box; under
 ``CI=true`` they fail instead, so CI cannot pass by skipping.
+
+The real packages of the archive (tools/fetch-archive-debs into
+``$AIMODEL_ARCHIVE_DEBS``) are found by :func:`archive_deb` and walked, once per
+.deb, by :func:`routed_members` and :func:`recognised_members`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Callable, Iterable, Iterator, Mapping
+from urllib.parse import unquote
 
 import pytest
+from debian.debian_support import Version
+
+from dh_aimodel.formats import families
+from dh_aimodel.formats.families import RECOGNISE_BYTES, Candidate, Recognised
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -258,3 +271,74 @@ def lintian_tags(path: Path) -> list[tuple[str, str, str]]:
         if m:
             tags.append((m["code"], m["tag"], m["context"] or ""))
     return tags
+
+
+# -- real packages of the archive ----------------------------------------------------
+
+def archive_deb(package: str, suite: str = "trixie") -> Path:
+    """The real .deb of ``package`` in ``$AIMODEL_ARCHIVE_DEBS/SUITE/`` (``suite="*"``:
+    any suite), the newest version where there are several.
+
+    The packages are downloaded by tools/fetch-archive-debs, not shipped with the
+    tests: without them, or without dpkg-deb to unpack them, the test is skipped.
+    """
+    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
+    if not root:
+        pytest.skip("AIMODEL_ARCHIVE_DEBS is unset (tools/fetch-archive-debs DIR downloads "
+                    "the archive packages into DIR)")
+    found = list(Path(root).glob(f"{suite}/{package}_*.deb"))
+    if not found:
+        pytest.skip(f"{package} is not in {root}/{suite} (tools/fetch-archive-debs {root})")
+    require_tools("dpkg-deb")
+    # name_version_arch.deb, the epoch's colon written %3a
+    return max(found, key=lambda deb: Version(unquote(deb.name.split("_")[1])))
+
+
+def routed_candidates(deb: Path) -> Iterator[tuple[Candidate, Path]]:
+    """Each regular member of ``deb`` that the families route to a recogniser, as
+    its candidate and the file it is extracted to.
+
+    The .deb is streamed (``dpkg-deb --fsys-tarfile``), one member on disk at a
+    time: the file is gone once the next member is asked for, so a candidate is
+    to be used before that.
+    """
+    with (tempfile.TemporaryDirectory() as tmp,
+          subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)],
+                           stdout=subprocess.PIPE) as proc):
+        assert proc.stdout is not None
+        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+            for i, member in enumerate(tar):
+                if not member.isreg():
+                    continue
+                stream = tar.extractfile(member)
+                assert stream is not None
+                head = stream.read(RECOGNISE_BYTES)
+                path = member.name.removeprefix("./")
+                if not families.routed(path, head):
+                    continue
+                target = Path(tmp, str(i))
+                with target.open("wb") as out:
+                    out.write(head)
+                    shutil.copyfileobj(stream, out)
+                yield Candidate(path, member.size, head,
+                                functools.partial(target.open, "rb")), target
+                target.unlink()
+    assert proc.returncode == 0, f"dpkg-deb --fsys-tarfile {deb}: exit {proc.returncode}"
+
+
+@functools.lru_cache(maxsize=None)
+def routed_members(deb: Path) -> Mapping[str, Recognised | None]:
+    """Each member of ``deb`` the families route, and what they recognise it as (None:
+    routed, not recognised), read-only.
+
+    Once per .deb and session: festvox-ru is 300 MB, and several test files
+    look at the same packages.
+    """
+    return MappingProxyType({c.path: families.recognise(c) for c, _ in routed_candidates(deb)})
+
+
+@functools.lru_cache(maxsize=None)
+def recognised_members(deb: Path) -> Mapping[str, Recognised]:
+    """The members of ``deb`` the families recognise, and as what, read-only."""
+    return MappingProxyType({path: found for path, found in routed_members(deb).items()
+                             if found is not None})

@@ -11,10 +11,10 @@ must be among them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from conftest import archive_deb
 
 from dh_aimodel.lint import lint
 
@@ -35,23 +35,13 @@ def _entries() -> list[tuple[str, str, str, tuple[str, ...]]]:
     return out
 
 
-def _deb(suite: str, package: str) -> Path:
-    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
-    if not root:
-        pytest.skip("AIMODEL_ARCHIVE_DEBS is unset (tools/fetch-archive-debs DIR)")
-    found = sorted(Path(root, suite).glob(f"{package}_*.deb"))
-    if not found:
-        pytest.skip(f"{package} ({suite}) is not in {root}")
-    return found[-1]
-
-
 def _family(context: str) -> str:
     return context.split(",", 1)[0].split()[0]
 
 
 @pytest.fixture(scope="module")
 def results() -> dict[tuple[str, str], list]:
-    return {(suite, package): lint(_deb(suite, package))
+    return {(suite, package): lint(archive_deb(package, suite))
             for suite, package, _, _ in _entries()}
 
 

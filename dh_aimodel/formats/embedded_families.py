@@ -141,13 +141,11 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     """The ``embedded:`` rules of data/families/embedded.yaml (read once per process)."""
-    from importlib.resources import files
+    from dh_aimodel.core.datafiles import load_yaml
 
-    import yaml
-
-    text = (files("dh_aimodel") / "data" / "families" / "embedded.yaml").read_text("utf-8")
     rules = tuple(_rule(fid, entry)
-                  for fid, entry in (yaml.safe_load(text).get("embedded") or {}).items())
+                  for fid, entry in (load_yaml("families/embedded.yaml").get("embedded")
+                                     or {}).items())
     names = sorted({n for r in rules for n in r.arm_names}, key=lambda n: (-len(n), n))
     arming = re.compile(b"|".join(re.escape(n) for n in names)) if names else None
     longest = max((len(p) for r in rules for p in r.patterns), default=1)

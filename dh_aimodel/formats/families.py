@@ -126,10 +126,7 @@ def _magic(value: str) -> bytes:
     return value.encode("utf-8")
 
 
-def _load(text: str, name: str) -> list[Family]:
-    import yaml
-
-    data = yaml.safe_load(text) or {}
+def _load(data: dict, name: str) -> list[Family]:
     out = []
     for fid, entry in (data.get("families") or {}).items():
         kind = entry["kind"]
@@ -148,14 +145,14 @@ def _load(text: str, name: str) -> list[Family]:
 @cache
 def families() -> Mapping[str, Family]:
     """Every family of ``data/families/*.yaml``, by id (read once per process)."""
-    from importlib.resources import files
+    from dh_aimodel.core.datafiles import data_path, load_yaml
 
     found: dict[str, Family] = {}
-    root = files("dh_aimodel") / "data" / "families"
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+    for entry in sorted(data_path("families").iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for fam in _load(entry.read_text(encoding="utf-8"), f"data/families/{entry.name}"):
+        data = load_yaml(f"families/{entry.name}") or {}
+        for fam in _load(data, f"data/families/{entry.name}"):
             if fam.id in found:
                 raise AssertionError(f"data/families/{entry.name}: family {fam.id} "
                                      "is listed twice")

@@ -14,11 +14,10 @@ import io
 import os
 import random
 import struct
-import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
+from conftest import archive_deb, routed_candidates
 
 from dh_aimodel.formats import families
 from dh_aimodel.formats.embedded_families import EmbeddedScanner, recognise, scan_path
@@ -282,45 +281,21 @@ NEGATIVE = ("fonts-dejavu-core", "sound-theme-freedesktop", "desktop-base", "fir
             "profphd-net")
 
 
-def _deb(suite: str, package: str) -> Path:
-    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
-    if not root:
-        pytest.skip("AIMODEL_ARCHIVE_DEBS is not set")
-    found = sorted((Path(root) / suite).glob(f"{package}_*.deb"))
-    if not found:
-        pytest.skip(f"{package} is not in {root}/{suite}")
-    return found[-1]
-
-
-def _embedded_in(deb: Path, tmp_path: Path) -> dict[str, set[str]]:
-    """Each ELF member the families route to the embedded recogniser, extracted
-    and scanned: path -> families found."""
-    proc = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True,
-                          check=True)
-    out: dict[str, set[str]] = {}
-    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
-        for info in tar:
-            if not info.isfile():
-                continue
-            fh = tar.extractfile(info)
-            assert fh is not None
-            head = fh.read(families.RECOGNISE_BYTES)
-            path = info.name.removeprefix("./")
-            if "embedded_families.recognise" not in families.routed(path, head):
-                continue
-            target = tmp_path / "member"
-            target.write_bytes(head + fh.read())
-            out[path] = {r.family for r in scan_path(target, path)}
-    return out
+def _embedded_in(deb: Path) -> dict[str, set[str]]:
+    """Each ELF member the families route to the embedded recogniser, scanned:
+    path -> families found."""
+    return {c.path: {r.family for r in scan_path(member, c.path)}
+            for c, member in routed_candidates(deb)
+            if "embedded_families.recognise" in families.routed(c.path, c.head)}
 
 
 @pytest.mark.parametrize(("suite", "package"), sorted(EXPECTED))
-def test_real_packages_yield_their_families(suite: str, package: str, tmp_path: Path) -> None:
-    found = _embedded_in(_deb(suite, package), tmp_path)
+def test_real_packages_yield_their_families(suite: str, package: str) -> None:
+    found = _embedded_in(archive_deb(package, suite))
     assert set().union(*found.values()) == EXPECTED[(suite, package)], found
 
 
 @pytest.mark.parametrize("package", NEGATIVE)
-def test_negative_packages_yield_none(package: str, tmp_path: Path) -> None:
-    found = _embedded_in(_deb("trixie", package), tmp_path)
+def test_negative_packages_yield_none(package: str) -> None:
+    found = _embedded_in(archive_deb(package))
     assert not any(found.values()), found

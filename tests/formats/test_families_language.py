@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import pickle
 import random
-import shutil
 import struct
-import subprocess
-import tarfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import BinaryIO
 
 import pytest
+from conftest import archive_deb, routed_members
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -468,50 +464,10 @@ NEGATIVE = ("fonts-dejavu-core", "sound-theme-freedesktop", "desktop-base", "fir
             "python3-joblib", "python3-sklearn")
 
 
-def _deb(package: str) -> Path:
-    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
-    if not root:
-        pytest.skip("AIMODEL_ARCHIVE_DEBS is not set")
-    found = sorted(Path(root).glob(f"*/{package}_*.deb"))
-    if not found:
-        pytest.skip(f"{package}: no .deb in {root}")
-    return found[-1]
-
-
-def _routed_members(deb: Path, dest: Path) -> Iterator[Candidate]:
-    """Each regular member the registry routes anywhere, extracted to ``dest``."""
-    proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    try:
-        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
-            for member in tar:
-                if not member.isreg():
-                    continue
-                path = member.name.removeprefix("./")
-                stream = tar.extractfile(member)
-                assert stream is not None
-                head = stream.read(RECOGNISE_BYTES)
-                if not fam.routed(path, head):
-                    continue
-                out = dest / path
-                out.parent.mkdir(parents=True, exist_ok=True)
-                with out.open("wb") as f:
-                    f.write(head)
-                    shutil.copyfileobj(stream, f)
-                yield Candidate(path, member.size, head, lambda out=out: out.open("rb"))
-    finally:
-        proc.stdout.close()
-        proc.wait()
-
-
-def _survey(package: str, tmp_path: Path) -> dict[str, Recognised | None]:
-    return {c.path: fam.recognise(c) for c in _routed_members(_deb(package), tmp_path)}
-
-
 @pytest.mark.parametrize("package", sorted(REAL))
-def test_real_package(package: str, tmp_path: Path) -> None:
+def test_real_package(package: str) -> None:
     unit, expected = REAL[package]
-    found = _survey(package, tmp_path)
+    found = routed_members(archive_deb(package, "*"))
     for path, (family, how, fields) in expected.items():
         got = found.get(path)
         assert got is not None, path
@@ -523,6 +479,7 @@ def test_real_package(package: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("package", NEGATIVE)
-def test_negative_package(package: str, tmp_path: Path) -> None:
-    claimed = {p: r.family for p, r in _survey(package, tmp_path).items() if _mine(r)}
+def test_negative_package(package: str) -> None:
+    claimed = {p: r.family for p, r in routed_members(archive_deb(package, "*")).items()
+               if _mine(r)}
     assert not claimed

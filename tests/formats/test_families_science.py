@@ -15,20 +15,16 @@ import functools
 import gzip
 import io
 import lzma
-import os
 import pickle
 import random
-import subprocess
 import sys
-import tarfile
 import types
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import BinaryIO
 
 import pytest
+from conftest import archive_deb, recognised_members, routed_candidates, routed_members
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -469,55 +465,13 @@ NEGATIVE = ("fonts-dejavu-core", "sound-theme-freedesktop", "desktop-base", "fir
             "python3-joblib", "python3-sklearn")
 
 
-def _deb(package: str) -> Path:
-    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
-    if not root:
-        pytest.skip("AIMODEL_ARCHIVE_DEBS is unset (tools/fetch-archive-debs DIR)")
-    debs = sorted(Path(root, "trixie").glob(f"{package}_*.deb"))
-    if not debs:
-        pytest.skip(f"{package} is not in {root}/trixie")
-    return debs[-1]
-
-
-def _opener(path: Path) -> Callable[[], BinaryIO]:
-    return lambda: open(path, "rb")
-
-
-def _walk(deb: Path, tmp: Path) -> Iterator[tuple[Candidate, Recognised | None]]:
-    """Every regular member the families route, extracted to ``tmp``, recognised."""
-    proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    try:
-        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
-            for i, member in enumerate(tar):
-                if not member.isreg():
-                    continue
-                f = tar.extractfile(member)
-                assert f is not None
-                head = f.read(RECOGNISE_BYTES)
-                path = member.name.removeprefix("./")
-                if not routed(path, head):
-                    continue
-                dest = tmp / str(i)
-                with open(dest, "wb") as out:
-                    out.write(head)
-                    while chunk := f.read(1 << 20):
-                        out.write(chunk)
-                c = Candidate(path, member.size, head, _opener(dest))
-                yield c, recognise(c)
-                dest.unlink()
-    finally:
-        proc.stdout.close()
-        proc.wait()
-
-
 @pytest.mark.parametrize("package", sorted(EXPECTED))
-def test_real_packages_yield_their_models(package: str, tmp_path: Path) -> None:
-    results = list(_walk(_deb(package), tmp_path))
-    mine = [(c, r) for c, r in results if r is not None and r.family in SCIENCE]
+def test_real_packages_yield_their_models(package: str) -> None:
+    mine = [(path, r) for path, r in recognised_members(archive_deb(package)).items()
+            if r.family in SCIENCE]
     assert {r.family for _, r in mine if r.how == "content"} == EXPECTED[package]
-    assert not [c.path for c, r in mine if c.path.endswith(".pb")]
-    by_path = {c.path: r for c, r in mine}
+    assert not [path for path, r in mine if path.endswith(".pb")]
+    by_path = dict(mine)
     if package == "librg-reprof-bundle-perl":
         assert by_path["usr/share/reprof/a.model"].fields["parameters"] == "32640"
         assert len(mine) == 14
@@ -541,16 +495,16 @@ def test_real_packages_yield_their_models(package: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("package", NEGATIVE)
-def test_packages_without_models_have_none_of_these(package: str, tmp_path: Path) -> None:
-    for c, r in _walk(_deb(package), tmp_path):
+def test_packages_without_models_have_none_of_these(package: str) -> None:
+    for path, r in routed_members(archive_deb(package)).items():
         assert r is None or r.family not in SCIENCE or families()[r.family].kind != "model", \
-            (c.path, r)
+            (path, r)
 
 
-def test_joblibs_test_pickles_fail_the_content_rule_alone(tmp_path: Path) -> None:
+def test_joblibs_test_pickles_fail_the_content_rule_alone() -> None:
     """Out of their test directory, joblib's fixtures are still no estimators."""
     checked = 0
-    for c, _ in _walk(_deb("python3-joblib"), tmp_path):
+    for c, _ in routed_candidates(archive_deb("python3-joblib")):
         moved = Candidate(c.path.replace("/test/", "/models/"), c.size, c.head, c.open)
         if "science_families.sklearn_pickle" in routed(moved.path, moved.head):
             assert sf.sklearn_pickle(moved) is None, c.path

@@ -9,29 +9,20 @@ real packages are read from $AIMODEL_ARCHIVE_DEBS when it is set.
 from __future__ import annotations
 
 import io
-import os
 import random
-import shutil
 import struct
-import subprocess
-import tarfile
-import tempfile
 import zlib
-from collections.abc import Callable, Mapping
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
-from types import MappingProxyType
+from collections.abc import Callable
 
 import pytest
+from conftest import archive_deb, recognised_members
 
+from dh_aimodel.core.datafiles import load_yaml
 from dh_aimodel.formats import families, speech_families
 from dh_aimodel.formats.families import RECOGNISE_BYTES, Candidate, Family, Recognised
 
 SPEECH: dict[str, Family] = {
-    f.id: f for f in families._load(
-        (files("dh_aimodel") / "data" / "families" / "speech.yaml").read_text("utf-8"),
-        "speech.yaml")}
+    f.id: f for f in families._load(load_yaml("families/speech.yaml"), "speech.yaml")}
 
 # -- builders ------------------------------------------------------------------------------
 
@@ -339,52 +330,9 @@ NEGATIVE = ["fonts-dejavu-core", "sound-theme-freedesktop", "desktop-base", "fir
             "python3-joblib", "python3-sklearn"]
 
 
-def _deb(package: str) -> Path:
-    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
-    if not root:
-        pytest.skip("AIMODEL_ARCHIVE_DEBS is not set")
-    found = sorted((Path(root) / "trixie").glob(f"{package}_*.deb"))
-    if not found:
-        pytest.skip(f"{package} is not in {root}/trixie")
-    if shutil.which("dpkg-deb") is None:
-        pytest.skip("dpkg-deb is not installed")
-    return found[-1]
-
-
-@cache
-def recognised_members(package: str) -> Mapping[str, Recognised]:
-    """Every regular member of a package that a recogniser is routed to,
-    extracted and recognised (once per package: festvox-ru is 300 MB)."""
-    deb = _deb(package)
-    out: dict[str, Recognised] = {}
-    with tempfile.TemporaryDirectory() as tmp, subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)],
-                          stdout=subprocess.PIPE) as proc:
-        assert proc.stdout is not None
-        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
-            for member in tar:
-                if not member.isreg():
-                    continue
-                path = member.name.removeprefix("./")
-                f = tar.extractfile(member)
-                assert f is not None
-                head = f.read(RECOGNISE_BYTES)
-                if not families.routed(path, head):
-                    continue
-                target = Path(tmp, "member")
-                with open(target, "wb") as w:
-                    w.write(head)
-                    shutil.copyfileobj(f, w)
-                found = families.recognise(Candidate(
-                    path, member.size, head, lambda t=target: open(t, "rb")))  # type: ignore[misc]
-                if found is not None:
-                    out[path] = found
-    assert proc.returncode == 0
-    return MappingProxyType(out)
-
-
 @pytest.mark.parametrize("package", sorted(REAL))
 def test_real_packages_yield_their_families(package: str) -> None:
-    found = recognised_members(package)
+    found = recognised_members(archive_deb(package))
     mine = {p: r for p, r in found.items() if r.family in SPEECH}
     assert REAL[package] <= {r.family for r in mine.values()}
     assert all(r.how == "content" for r in mine.values())
@@ -394,14 +342,14 @@ def test_real_packages_yield_their_families(package: str) -> None:
 
 
 def test_real_voice_fields() -> None:
-    nitech = recognised_members("hts-voice-nitech-jp-atr503-m001")
+    nitech = recognised_members(archive_deb("hts-voice-nitech-jp-atr503-m001"))
     [voice] = nitech.values()
     assert {k: voice.fields[k] for k in ("version", "sampling-frequency", "states",
                                          "stream-type", "fullcontext-format")} == {
         "version": "1.0", "sampling-frequency": "48000", "states": "5",
         "stream-type": "MCP,LF0,LPF", "fullcontext-format": "HTS_TTS_JPN"}
     assert voice.findings == ()
-    ru = recognised_members("festvox-ru")
+    ru = recognised_members(archive_deb("festvox-ru"))
     definition = ru["usr/share/festival/voices/russian/msu_ru_nsh_clunits/festvox/"
                     "msu_ru_nsh_clunits.scm"]
     assert (definition.family, definition.fields["language"],
@@ -413,5 +361,5 @@ def test_real_voice_fields() -> None:
 @pytest.mark.parametrize("package", NEGATIVE)
 def test_negative_packages_have_no_speech_model(package: str) -> None:
     models = {i for i, f in SPEECH.items() if f.kind == "model"}
-    found = recognised_members(package)
+    found = recognised_members(archive_deb(package))
     assert not {p: r.family for p, r in found.items() if r.family in models}

@@ -10,16 +10,13 @@ packages in $AIMODEL_ARCHIVE_DEBS.
 from __future__ import annotations
 
 import io
-import os
 import random
-import shutil
 import struct
 import subprocess
-import tarfile
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from conftest import archive_deb, recognised_members
 
 from dh_aimodel.formats import families, vision_families
 from dh_aimodel.formats.families import RECOGNISE_BYTES, Candidate, Recognised
@@ -311,88 +308,47 @@ def test_truncated_headers_are_not_content() -> None:
 
 # -- the real packages ----------------------------------------------------------
 
-#: package (suite/name prefix) -> the families its files must include.
+#: package (trixie) -> the families its files must include.
 REAL: dict[str, set[str]] = {
-    "trixie/tesseract-ocr-eng_": {"tesseract-lstm"},
-    "trixie/tesseract-ocr-deu_": {"tesseract-lstm"},
-    "trixie/tesseract-ocr-osd_": {"tesseract-legacy"},
-    "trixie/tesseract-ocr-script-latn_": {"tesseract-lstm"},
-    "trixie/cuneiform-common_": {"cuneiform-classifier", "cuneiform-dictionary"},
-    "trixie/opencv-data_": {"opencv-cascade", "opencv-ml-model"},
-    "trixie/libdlib-data_": {"dlib-shape-predictor"},
-    "trixie/gnome-mousetrap_": {"opencv-cascade"},
-    "trixie/hugin-data_": {"libsvm-model"},
+    "tesseract-ocr-eng": {"tesseract-lstm"},
+    "tesseract-ocr-deu": {"tesseract-lstm"},
+    "tesseract-ocr-osd": {"tesseract-legacy"},
+    "tesseract-ocr-script-latn": {"tesseract-lstm"},
+    "cuneiform-common": {"cuneiform-classifier", "cuneiform-dictionary"},
+    "opencv-data": {"opencv-cascade", "opencv-ml-model"},
+    "libdlib-data": {"dlib-shape-predictor"},
+    "gnome-mousetrap": {"opencv-cascade"},
+    "hugin-data": {"libsvm-model"},
     # trixie's gnubg-data ships no gnubg.weights/gnubg.wd: its one table is the bearoff db
-    "trixie/gnubg-data_": {"gnubg-bearoff-database"},
+    "gnubg-data": {"gnubg-bearoff-database"},
 }
 NEGATIVE = ["fonts-dejavu-core", "sound-theme-freedesktop", "desktop-base", "firmware-realtek",
             "hunspell-en-us", "proj-data", "geoip-database", "libcommons-lang3-java",
             "python3-joblib", "python3-sklearn"]
 
 
-def _deb(prefix: str) -> Path:
-    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
-    if not root:
-        pytest.skip("AIMODEL_ARCHIVE_DEBS is not set")
-    suite, _, name = prefix.partition("/")
-    found = sorted((Path(root) / suite).glob(f"{name}*.deb"))
-    if not found:
-        pytest.skip(f"{prefix}*.deb is not in {root}")
-    if shutil.which("dpkg-deb") is None:
-        pytest.skip("dpkg-deb is not installed")
-    return found[0]
-
-
-def recognised_members(deb: Path, tmp: Path) -> dict[str, Recognised]:
-    """Every regular member that a recogniser is routed to, extracted and recognised."""
-    out: dict[str, Recognised] = {}
-    with subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)],
-                          stdout=subprocess.PIPE) as proc:
-        assert proc.stdout is not None
-        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
-            for member in tar:
-                if not member.isreg():
-                    continue
-                path = member.name.removeprefix("./")
-                f = tar.extractfile(member)
-                assert f is not None
-                head = f.read(RECOGNISE_BYTES)
-                if not families.routed(path, head):
-                    continue
-                target = tmp / str(len(out))
-                with open(target, "wb") as w:
-                    w.write(head)
-                    shutil.copyfileobj(f, w)
-                found = families.recognise(Candidate(
-                    path, member.size, head, lambda t=target: open(t, "rb")))
-                target.unlink()
-                if found is not None:
-                    out[path] = found
-    assert proc.returncode == 0
-    return out
-
-
-@pytest.mark.parametrize("prefix", sorted(REAL))
-def test_real_packages_yield_their_families(prefix: str, tmp_path: Path) -> None:
-    found = recognised_members(_deb(prefix), tmp_path)
-    assert REAL[prefix] <= {r.family for r in found.values()}
+@pytest.mark.parametrize("package", sorted(REAL))
+def test_real_packages_yield_their_families(package: str) -> None:
+    found = recognised_members(archive_deb(package))
+    assert REAL[package] <= {r.family for r in found.values()}
     assert all(r.how == "content" for p, r in found.items()
                if not p.startswith("usr/share/cuneiform/rec")), found
 
 
-@pytest.mark.parametrize("prefix", ["bookworm/stockfish_", "trixie/stockfish_"])
-def test_stockfish_ships_no_standalone_net(prefix: str) -> None:
+@pytest.mark.parametrize("suite", ["bookworm", "trixie"])
+def test_stockfish_ships_no_standalone_net(suite: str) -> None:
     """The net is only compiled into the executable (the embedded families' job)."""
-    listing = subprocess.run(["dpkg-deb", "-c", str(_deb(prefix))], check=True,
+    deb = archive_deb("stockfish", suite)
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], check=True,
                              capture_output=True, text=True).stdout
     assert ".nnue" not in listing
 
 
 @pytest.mark.parametrize("package", NEGATIVE)
-def test_negative_packages_have_no_vision_model(package: str, tmp_path: Path) -> None:
+def test_negative_packages_have_no_vision_model(package: str) -> None:
     mine = {fid for fid, fam in families.families().items()
             if fam.recogniser.startswith("vision_families.") and fam.kind == "model"}
-    found = recognised_members(_deb(f"trixie/{package}_"), tmp_path)
+    found = recognised_members(archive_deb(package))
     assert not {p: r.family for p, r in found.items() if r.family in mine}
 
 

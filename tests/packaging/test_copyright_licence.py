@@ -9,13 +9,12 @@ AIMODEL_ARCHIVE_DEBS (tools/fetch-archive-debs) and is skipped without it.
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import require_tools
+from conftest import archive_deb, require_tools
 
 from dh_aimodel.core.advice import FoundModel, advise
 from dh_aimodel.packaging.copyright_licence import (
@@ -222,17 +221,6 @@ def test_a_huge_free_text_file_gives_none() -> None:
 
 # -- real packages of the archive --------------------------------------------------
 
-def _deb(package: str, suite: str = "trixie") -> Path:
-    root = os.environ.get("AIMODEL_ARCHIVE_DEBS")
-    if not root:
-        pytest.skip("AIMODEL_ARCHIVE_DEBS is unset (tools/fetch-archive-debs DIR)")
-    found = sorted(Path(root, suite).glob(f"{package}_*.deb"))
-    if not found:
-        pytest.skip(f"{package} ({suite}) is not in {root}")
-    require_tools("dpkg-deb", "tar")
-    return found[-1]
-
-
 def _tar(deb: Path, *args: str) -> str:
     data = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True,
                           capture_output=True).stdout
@@ -243,7 +231,8 @@ def _tar(deb: Path, *args: str) -> str:
 @functools.cache
 def real(package: str, suite: str = "trixie") -> tuple[str, list[str]]:
     """(copyright file, installed file paths) of a real package."""
-    deb = _deb(package, suite)
+    deb = archive_deb(package, suite)
+    require_tools("tar")
     text = _tar(deb, "-xO", f"./usr/share/doc/{package}/copyright")
     paths = [p.removeprefix("./") for p in _tar(deb, "-t").splitlines()
              if not p.endswith("/")]
