@@ -43,17 +43,23 @@ class Limits:
     tar_header: int = 1 * MIB
     #: Bytes of the uncompressed control.tar (dpkg keeps it small).
     control: int = 64 * MIB
+    #: Bytes of a text file read whole from a package (its control file,
+    #: copyright, README.aimodel, Lintian overrides), once decompressed.
+    text: int = 4 * MIB
     #: Members of an ar archive (a .deb has three).
     ar_members: int = 64
     #: Bytes of debian/aimodel.yaml.
     yaml_bytes: int = 16 * MIB
-    #: Nodes of the declaration once every alias is expanded (1,000 models are some 60,000).
-    yaml_nodes: int = 2_000_000
+    #: Nodes of the declaration, and once every alias is expanded (1,000
+    #: models are some 60,000; composing costs some 300 bytes a node).
+    yaml_nodes: int = 250_000
     #: Nesting of mappings and sequences in the declaration.
     yaml_depth: int = 64
+    #: Characters of one value in the declaration (a name, a URL, notes).
+    yaml_scalar: int = 64 * KIB
     #: Bytes of a model file's header or metadata read into memory
     #: (safetensors' JSON header, GGUF's key-value section).
-    model_header: int = 100 * MIB
+    model_header: int = 16 * MIB
     #: Elements a pickle's load would build, every memo reuse counted again.
     pickle_elements: int = 100_000_000
 
@@ -151,8 +157,8 @@ def human_size(size: int) -> str:
 
 
 #: The limits counted in bytes (the others count elements, members or times).
-BYTE_LIMITS: Final = frozenset({"deb-floor", "tar-header", "control", "yaml-bytes",
-                                "model-header"})
+BYTE_LIMITS: Final = frozenset({"deb-floor", "tar-header", "control", "text", "yaml-bytes",
+                                "yaml-scalar", "model-header"})
 
 
 def shown(limit: str, value: int | None = None) -> str:

@@ -60,7 +60,6 @@ from dh_aimodel.formats.base import (
     FIELD_CAP,
     FINDING_CODES,
     FORMATS,
-    HEADER_CAP,
     MAX_FINDINGS,
     Finding,
     GiB,
@@ -68,6 +67,7 @@ from dh_aimodel.formats.base import (
     Metadata,
     MiB,
     _Acc,
+    header_cap,
 )
 from dh_aimodel.formats.bounded import _Bad, _In, _opened
 from dh_aimodel.formats.c_arrays import _read_c_array
@@ -114,7 +114,6 @@ __all__ = [
     "GGUF_MAX_ELEMENTS",
     "GGUF_MAX_KV",
     "GGUF_SMALL_ARRAY",
-    "HEADER_CAP",
     "MAX_FINDINGS",
     "NPY_HEADER_CAP",
     "PICKLE_MEMBER_CAP",
@@ -132,6 +131,7 @@ __all__ = [
     "Metadata",
     "MiB",
     "PickleStream",
+    "header_cap",
     "iter_pickles",
     "looks_like_model",
     "may_hold_pickles",

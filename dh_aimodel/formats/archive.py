@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO, Final
 
-from dh_aimodel.formats.base import GiB, MiB, _Acc
+from dh_aimodel.formats.base import GiB, MiB, _Acc, header_cap, over_cap
 from dh_aimodel.formats.bounded import _Bad, _In
 from dh_aimodel.formats.sniff import PICKLE_NAMES
 
@@ -64,23 +64,23 @@ def _zip_directory_size(f: BinaryIO, size: int) -> tuple[int, int]:
 
 def _bounded_zip(f: BinaryIO) -> zipfile.ZipFile:
     """A :class:`zipfile.ZipFile` on ``f``, once its end records show that the
-    central directory is within :data:`ZIP_MAX_MEMBERS` and :data:`HEADER_CAP`.
+    central directory is within :data:`ZIP_MAX_MEMBERS` and :func:`header_cap`.
 
     Raises :class:`_Bad` for a directory over the caps and whatever
     :mod:`zipfile` raises for a damaged archive (:func:`_zip_open_errors`).
     """
     import zipfile
 
-    # Both caps are looked up on the package at each call: dh_aimodel.formats
-    # re-exports them, and a value set there (as the tests do) must hold here.
+    # The member cap is looked up on the package at each call: dh_aimodel.formats
+    # re-exports it, and a value set there (as the tests do) must hold here.
     from dh_aimodel import formats
 
-    max_members, cap = formats.ZIP_MAX_MEMBERS, formats.HEADER_CAP
+    max_members = formats.ZIP_MAX_MEMBERS
     count, cd_size = _zip_directory_size(f, f.seek(0, io.SEEK_END))
     if count > max_members:
         raise _Bad("header-too-large", f"zip declares {count} members, over {max_members}")
-    if cd_size > cap:
-        raise _Bad("header-too-large", f"zip central directory of {cd_size} bytes, over {cap}")
+    if cd_size > header_cap():
+        raise _Bad("header-too-large", over_cap("zip central directory", cd_size))
     f.seek(0)
     return zipfile.ZipFile(f)
 

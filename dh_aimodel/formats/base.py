@@ -3,7 +3,7 @@
 :class:`Finding` and :class:`Metadata` are the plain frozen values handed out
 by :func:`dh_aimodel.formats.read_metadata`; :class:`_Acc` collects them
 while one file is read.  The size units and the caps that every reader
-applies (:data:`HEADER_CAP`, :data:`FIELD_CAP`, :data:`MAX_FINDINGS`) are
+applies (:func:`header_cap`, :data:`FIELD_CAP`, :data:`MAX_FINDINGS`) are
 here too; each format's own limits are in that format's module.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from dh_aimodel.core import limits
 from dh_aimodel.core.declaration import MODEL_FORMATS
 from dh_aimodel.core.limits import human_size as human_size  # where reports find it
 
@@ -25,9 +26,23 @@ GiB: Final = 1024 * MiB
 #: The format vocabulary, shared with aimodel.yaml(5) (``files[].format``).
 FORMATS: Final = MODEL_FORMATS
 
-#: Largest header or metadata block read into memory (safetensors JSON, zip
-#: central directory, one ONNX metadata entry, a TFLite metadata buffer).
-HEADER_CAP: Final = 16 * MiB
+
+def header_cap() -> int:
+    """Largest header or metadata block read into memory (safetensors JSON, zip
+    central directory, one ONNX metadata entry, a TFLite metadata buffer).
+
+    It is the ``model-header`` limit in force (:mod:`dh_aimodel.core.limits`),
+    looked up at each read so that ``--limit model-header=N`` reaches every
+    reader; a block over it is the finding ``header-too-large``, which says how
+    to raise it (:func:`over_cap`).
+    """
+    return limits.active().model_header
+
+
+def over_cap(what: str, size: int) -> str:
+    """The message of a block of ``size`` bytes over :func:`header_cap`."""
+    return (f"{what} of {size} bytes is over the model-header limit of "
+            f"{limits.shown('model-header')}; {limits.how_to_raise('model-header')}")
 
 #: Longest single metadata value kept in :attr:`Metadata.fields`; longer
 #: values (chat templates, doc strings) are cut, the rest is skipped unread.

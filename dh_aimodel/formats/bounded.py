@@ -18,7 +18,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dh_aimodel.formats.base import HEADER_CAP, KiB
+from dh_aimodel.formats.base import KiB, header_cap, over_cap
 
 
 class _Bad(Exception):
@@ -34,8 +34,8 @@ class _In:
     """A seekable binary stream and its size: every read is checked first.
 
     Reads never trust a length from the file: :meth:`read` refuses anything
-    past the end of the data or over the cap, so a hostile length costs a
-    comparison, not an allocation.
+    past the end of the data or over the cap (``cap``, or :func:`header_cap`
+    when None), so a hostile length costs a comparison, not an allocation.
     """
 
     __slots__ = ("f", "size")
@@ -55,14 +55,16 @@ class _In:
             raise _Bad("truncated", f"offset {pos} is outside the file ({self.size} bytes)")
         self.f.seek(pos)
 
-    def need(self, n: int, what: str, cap: int = HEADER_CAP) -> None:
+    def need(self, n: int, what: str, cap: int | None = None) -> None:
         left = self.remaining()
         if n > left:
             raise _Bad("truncated", f"{what} declares {n} bytes but only {left} remain")
-        if n > cap:
+        if cap is None and n > header_cap():
+            raise _Bad("header-too-large", over_cap(what, n))
+        if cap is not None and n > cap:
             raise _Bad("header-too-large", f"{what} declares {n} bytes, over the {cap} byte cap")
 
-    def read(self, n: int, what: str, cap: int = HEADER_CAP) -> bytes:
+    def read(self, n: int, what: str, cap: int | None = None) -> bytes:
         self.need(n, what, cap)
         data = self.f.read(n)
         if len(data) != n:
@@ -78,7 +80,7 @@ class _In:
     def unpack(self, fmt: struct.Struct, what: str) -> tuple[int | float | bool | bytes, ...]:
         return fmt.unpack(self.read(fmt.size, what))
 
-    def read_at(self, pos: int, n: int, what: str, cap: int = HEADER_CAP) -> bytes:
+    def read_at(self, pos: int, n: int, what: str, cap: int | None = None) -> bytes:
         if pos < 0 or pos > self.size:
             raise _Bad("truncated",
                        f"{what} at offset {pos} is outside the file ({self.size} bytes)")
@@ -91,7 +93,7 @@ def _opened(source: Path | str | BinaryIO) -> Iterator[tuple[BinaryIO, int]]:
     """A seekable stream positioned at 0 and its size.
 
     Paths are opened (and closed); streams are used as given, from their
-    start.  A stream that cannot seek is copied up to :data:`HEADER_CAP`
+    start.  A stream that cannot seek is copied up to :func:`header_cap`
     bytes: enough for every header format, not for a zip, whose directory
     is at its end (pass a path or a seekable stream for those).
     """
@@ -101,7 +103,7 @@ def _opened(source: Path | str | BinaryIO) -> Iterator[tuple[BinaryIO, int]]:
         else:
             f = source
             if not f.seekable():
-                f = io.BytesIO(f.read(HEADER_CAP))
+                f = io.BytesIO(f.read(header_cap()))
         size = f.seek(0, io.SEEK_END)
         f.seek(0)
         yield f, size

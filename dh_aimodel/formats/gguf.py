@@ -120,7 +120,7 @@ def _read_gguf(src: _In, acc: _Acc) -> None:
         if version not in (2, 3):
             raise _Bad("bad-header", f"unsupported GGUF version {struct.unpack('<I', raw)[0]}")
     g = _Gguf(src, order, version)
-    g.uint("tensor count")
+    n_tensors = g.uint("tensor count")
     n_kv = g.uint("key/value count")
     if n_kv > GGUF_MAX_KV:
         raise _Bad("header-too-large", f"GGUF declares {n_kv} key/value pairs, over {GGUF_MAX_KV}")
@@ -137,6 +137,10 @@ def _read_gguf(src: _In, acc: _Acc) -> None:
             acc.finding("bad-header", f"duplicate GGUF key {key[:80]!r}")
         if value is not None:
             acc.field(key, _gguf_render(value))
+    # The tensor infos follow, each at least a name length, a dimension count,
+    # a type and an offset: a count they cannot fit is a truncated file.
+    src.need(n_tensors * (g.count.size + 16), f"GGUF infos of {n_tensors} tensors",
+             cap=1 << 62)
     lic = acc.fields.get("general.license")
     if lic:
         acc.license = lic

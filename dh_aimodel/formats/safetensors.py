@@ -1,4 +1,11 @@
-"""The safetensors reader: its JSON header, ``__metadata__`` and tensor table."""
+"""The safetensors reader: its JSON header, ``__metadata__`` and tensor table.
+
+The header's length is checked against the file and the ``model-header``
+limit before it is read, and its JSON against :data:`SAFETENSORS_MAX_ITEMS`
+before it is parsed: the parse, not the read, is what a hostile header makes
+expensive (``[{},{},...]`` turns every three bytes into a dict of 64), and
+the C parser stops nesting at the interpreter's recursion limit.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,11 @@ from typing import Final
 
 from dh_aimodel.formats.base import _Acc
 from dh_aimodel.formats.bounded import _Bad, _In
+
+#: Separators (``,`` and ``:``) a header may hold: a tensor entry has about ten,
+#: so this is some 50,000 tensors, over any real file's (sharded checkpoints
+#: keep a few thousand per file), and the parse stays within tens of MiB.
+SAFETENSORS_MAX_ITEMS: Final = 500_000
 
 _ST_DTYPE_SIZES: Final[Mapping[str, int]] = MappingProxyType({
     "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1,
@@ -32,9 +44,15 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _read_safetensors(src: _In, acc: _Acc) -> None:
     (length,) = src.unpack(struct.Struct("<Q"), "safetensors length prefix")
     assert isinstance(length, int)
-    raw = src.read(length, "safetensors header")
-    if not raw.startswith(b"{"):
+    src.need(length, "safetensors header")
+    if src.read(min(length, 1), "safetensors header") != b"{":
         raise _Bad("bad-header", "safetensors header does not start with '{'")
+    src.seek(src.tell() - 1)
+    raw = src.read(length, "safetensors header")
+    items = raw.count(b",") + raw.count(b":")
+    if items > SAFETENSORS_MAX_ITEMS:
+        raise _Bad("header-too-large", f"safetensors header has {items} JSON items, over "
+                                       f"{SAFETENSORS_MAX_ITEMS}; not parsed")
     try:
         header = json.loads(raw, object_pairs_hook=_no_duplicates)
     except UnicodeDecodeError:

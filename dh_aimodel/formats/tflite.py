@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from dh_aimodel.formats.base import FIELD_CAP, HEADER_CAP, _Acc, _text
+from dh_aimodel.formats.base import FIELD_CAP, _Acc, _text, header_cap, over_cap
 from dh_aimodel.formats.bounded import _Bad, _In
 
 
@@ -105,8 +105,8 @@ def _tflite_buffer(fb: _Flat, buffers_pos: int, index: int) -> bytes | None:
     if data_pos is None:  # stored after the flatbuffer (models over 2 GiB): not read
         return None
     start, length = fb.vector(data_pos)
-    if length > HEADER_CAP:
-        raise _Bad("header-too-large", f"metadata buffer of {length} bytes")
+    if length > header_cap():
+        raise _Bad("header-too-large", over_cap("metadata buffer", length))
     return fb._get(start, length)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -270,14 +271,28 @@ def source_target(root: Path) -> Target:
 
 # -- .deb ----------------------------------------------------------------------
 
-def _text(contents, *names: str) -> str | None:  # noqa: ANN001
+def _text(contents: "DebContents", *names: str) -> str | None:
+    """The first of ``names`` the package has, decompressed when it ends in .gz.
+
+    The ``text`` limit bounds what decompression may produce: a gzip bomb
+    as README.aimodel.gz is not read and is reported with the limit.
+    """
+    from dh_aimodel.core.limits import LimitExceeded, active, shown
+
     for name in names:
         if name in contents.texts:
             data = contents.texts[name]
             if name.endswith(".gz"):
+                cap = active().text
                 try:
-                    data = gzip.decompress(data)[:4 * 1024 * 1024]
-                except (OSError, EOFError):
+                    with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+                        data = f.read(cap + 1)
+                except (OSError, EOFError, zlib.error):
+                    return None
+                if len(data) > cap:
+                    contents.exceeded.append(LimitExceeded(
+                        "text", f"{name} expands beyond the text limit of "
+                                f"{shown('text')}").problems[0].message)
                     return None
             return data.decode("utf-8", "replace")
     return None
@@ -433,6 +448,11 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
     if copyright_text and needs_copyright:  # parsing it costs more than the rest of a small .deb
         copyright = _read_copyright_text(copyright_text,
                                          f"usr/share/doc/{package}/copyright")
+    overrides = {}
+    text = _text(contents, f"usr/share/lintian/overrides/{package}",
+                 f"usr/share/lintian/overrides/{package}.gz")
+    if text is not None:
+        overrides[package] = (f"usr/share/lintian/overrides/{package}", text)
     state = LintState(
         kind="binary", source=src_name, binary=package, declaration=declaration,
         declaration_problems=tuple(problems), classification=classification,
@@ -444,11 +464,6 @@ def deb_target(deb: Path, source: Path | None = None) -> Target:
         limits_exceeded=tuple(contents.exceeded),
     )
     state = _advised(state, copyright_text)
-    overrides = {}
-    text = _text(contents, f"usr/share/lintian/overrides/{package}",
-                 f"usr/share/lintian/overrides/{package}.gz")
-    if text is not None:
-        overrides[package] = (f"usr/share/lintian/overrides/{package}", text)
     return Target(state, overrides)
 
 

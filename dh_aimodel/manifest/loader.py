@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, Sequence
@@ -29,18 +30,27 @@ from typing import Iterator, Sequence
 import yaml
 
 from dh_aimodel.core import declaration as d
-from dh_aimodel.core.errors import DeclarationError, Pos
+from dh_aimodel.core.errors import DeclarationError, Pos, Problem
 from dh_aimodel.core.facts import PackagingFacts
 from dh_aimodel.core.limits import active, how_to_raise, human_size, shown
 from dh_aimodel.manifest.cross_checks import cross_checks
 from dh_aimodel.manifest.fields import _Fields
 from dh_aimodel.manifest.reader import _accepted, _Reader, _Unset
-from dh_aimodel.manifest.yaml12 import _INT, NestedTooDeep, Overgrown, check_expansion, compose
+from dh_aimodel.manifest.yaml12 import (
+    _INT,
+    NestedTooDeep,
+    Overgrown,
+    check_expansion,
+    check_size,
+    compose,
+)
 
 # dh_aimodel.commands.init and the tests read YAML as the loader does.
 from dh_aimodel.manifest.yaml12 import Yaml12Loader as Yaml12Loader
 
 TOP_KEYS = ("format", "policy", "models", "licenses")
+#: Problems of one declaration reported line by line; the rest are counted.
+SHOWN_PROBLEMS = 50
 
 
 class _Loader(_Fields):
@@ -56,13 +66,15 @@ class _Loader(_Fields):
         if len(text) > limits.yaml_bytes:  # a caller that did not read it with read_text
             raise DeclarationError(_too_large(len(text)), Pos(r.filename, 1, 1))
         try:
+            check_size(text, limits.yaml_nodes)
             root = compose(text)
             if root is not None:
-                check_expansion(root, limits.yaml_nodes, limits.yaml_depth)
+                check_expansion(root, limits.yaml_nodes, limits.yaml_depth, limits.yaml_scalar)
         except Overgrown as exc:
             hint = f"; {how_to_raise(exc.limit)}" if exc.limit else ""
             raise DeclarationError(f"{exc.what}; accepted: a declaration as in aimodel.yaml(5)"
-                                   f"{hint}", r.pos(exc.node)) from None
+                                   f"{hint}", Pos(r.filename, exc.mark.line + 1,
+                                                  exc.mark.column + 1)) from None
         except NestedTooDeep:
             raise DeclarationError("nests too deeply to be read; accepted: a declaration as in "
                                    "aimodel.yaml(5)", Pos(r.filename, 1, 1)) from None
@@ -71,9 +83,17 @@ class _Loader(_Fields):
             pos = Pos(r.filename, mark.line + 1, mark.column + 1) if mark else Pos(r.filename, 1, 1)
             raise DeclarationError(f"not valid YAML: {exc.problem or exc.context}; "
                                    "accepted: a YAML mapping as in aimodel.yaml(5)", pos) from exc
+        except yaml.reader.ReaderError as exc:  # a character YAML forbids: no mark, a position
+            line = text.count("\n", 0, exc.position) + 1
+            col = exc.position - text.rfind("\n", 0, exc.position)
+            char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+            raise DeclarationError(f"not valid YAML: the character {char!r} is not allowed; "
+                                   "accepted: printable Unicode text as in aimodel.yaml(5)",
+                                   Pos(r.filename, line, col)) from exc
         except yaml.YAMLError as exc:
-            raise DeclarationError(f"not valid YAML: {exc}; accepted: a YAML mapping as in "
-                                   "aimodel.yaml(5)", Pos(r.filename, 1, 1)) from exc
+            raise DeclarationError(f"not valid YAML: {' '.join(str(exc).split())}; accepted: a "
+                                   "YAML mapping as in aimodel.yaml(5)",
+                                   Pos(r.filename, 1, 1)) from exc
         if root is None:
             raise DeclarationError("the file is empty; accepted: a mapping with 'format: 1' "
                                    "and 'models:'", Pos(r.filename, 1, 1))
@@ -96,8 +116,17 @@ class _Loader(_Fields):
                              extras=extras)
 
     def _raise(self) -> None:
-        raise DeclarationError(problems=tuple(sorted(self.r.problems,
-                                                     key=lambda p: (p.pos is None, p.pos))))
+        """Every problem, in file order; beyond :data:`SHOWN_PROBLEMS`, a count of
+        the rest (a key repeated 100,000 times is one mistake, not 100,000 lines)."""
+        problems = sorted((replace(p, message=f"{p.message} (and {n:,} more times)")
+                           if (n := self.r.repeats.get(p.message)) else p
+                           for p in self.r.problems), key=lambda p: (p.pos is None, p.pos))
+        rest = len(problems) - SHOWN_PROBLEMS + self.r.unkept
+        if rest > 0:
+            problems[SHOWN_PROBLEMS:] = [Problem(
+                f"{rest:,} more problems not shown; fix these and run again",
+                problems[SHOWN_PROBLEMS].pos if len(problems) > SHOWN_PROBLEMS else None)]
+        raise DeclarationError(problems=tuple(problems))
 
     def _format(self, node: yaml.Node | None) -> int | None:
         if node is None:

@@ -24,6 +24,8 @@ T = TypeVar("T")
 D = TypeVar("D")
 
 URL_SCHEMES = ("http://", "https://", "hf://")
+#: Problems kept with their message; more are counted, not kept.
+KEPT_PROBLEMS = 1000
 
 
 class _Unset:
@@ -43,13 +45,24 @@ class _Reader:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[Problem] = []
+        #: Problems found beyond :data:`KEPT_PROBLEMS`, counted, not kept.
+        self.unkept = 0
+        #: How many more times each kept message was found (a key repeated
+        #: 100,000 times is one mistake, reported once with the count).
+        self.repeats: dict[str, int] = {}
 
     def pos(self, node: yaml.Node) -> Pos:
         mark = node.start_mark
         return Pos(self.filename, mark.line + 1, mark.column + 1)
 
     def error(self, node: yaml.Node, message: str) -> _Unset:
-        self.problems.append(Problem(message, self.pos(node)))
+        if message in self.repeats:
+            self.repeats[message] += 1
+        elif len(self.problems) < KEPT_PROBLEMS:
+            self.problems.append(Problem(message, self.pos(node)))
+            self.repeats[message] = 0
+        else:
+            self.unkept += 1
         return UNSET
 
     # -- containers -------------------------------------------------------

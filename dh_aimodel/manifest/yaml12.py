@@ -10,6 +10,7 @@ parser does, and with PyYAML's parser elsewhere.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
@@ -96,12 +97,44 @@ class NestedTooDeep(Exception):
 
 
 class Overgrown(Exception):
-    """A node tree beyond a budget once its aliases are expanded (or with an
-    alias inside its own anchor); ``node`` is where it was found."""
+    """A text or node tree beyond a budget (or with an alias inside its own
+    anchor); ``mark`` is where it was found."""
 
-    def __init__(self, node: yaml.Node, what: str, limit: str | None) -> None:
+    def __init__(self, mark: Any, what: str, limit: str | None) -> None:  # PyYAML's or libyaml's Mark
         super().__init__(what)
-        self.node, self.what, self.limit = node, what, limit
+        self.mark, self.what, self.limit = mark, what, limit
+
+
+def _node_bound(text: str) -> int:
+    """More nodes than ``text`` can compose into, from a few counts of bytes.
+
+    Every node but the root is introduced by a key's ``:``, an item's ``-``,
+    a flow ``,`` or ``[``/``{``, or begins a line; quoted text only adds to
+    the counts, so this never falls short.
+    """
+    return (2 * text.count(":") + text.count("-") + text.count(",") + text.count("[")
+            + text.count("{") + text.count("\n") + 2)
+
+
+def check_size(text: str, max_nodes: int) -> None:
+    """Raise :class:`Overgrown` for a text of more than ``max_nodes`` nodes,
+    before it is composed.
+
+    Composing costs some 300 bytes per node, so a few megabytes of ``a: b``
+    lines would take gigabytes; the parser's events are counted instead,
+    as they stream, when :func:`_node_bound` cannot rule it out (a real
+    declaration is read once).
+    """
+    if _node_bound(text) <= max_nodes:
+        return
+    loader = _CYaml12Loader if _CYaml12Loader is not None else Yaml12Loader
+    count = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)):
+            count += 1
+            if count > max_nodes:
+                raise Overgrown(event.start_mark, f"more than {max_nodes:,} nodes",
+                                "yaml-nodes")
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -112,9 +145,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def check_expansion(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
+def check_expansion(root: yaml.Node, max_nodes: int, max_depth: int, max_scalar: int) -> None:
     """Raise :class:`Overgrown` for a tree that, aliases expanded, has more than
-    ``max_nodes`` nodes or nests deeper than ``max_depth``.
+    ``max_nodes`` nodes or nests deeper than ``max_depth``, or for a value
+    longer than ``max_scalar`` characters (which would be copied into every
+    generated file and message).
 
     The composed tree shares an aliased node instead of copying it, so a
     billion-laughs text is a few kilobytes of nodes here; whatever walks it
@@ -135,16 +170,19 @@ def check_expansion(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
             size = 1 + sum(done[id(k)][0] for k in kids)
             depth = 1 + max((done[id(k)][1] for k in kids), default=0)
             if size > max_nodes:
-                raise Overgrown(node, f"expands to more than {max_nodes:,} nodes through "
+                raise Overgrown(node.start_mark, f"expands to more than {max_nodes:,} nodes through "
                                 "its aliases", "yaml-nodes")
             if depth > max_depth:
-                raise Overgrown(node, f"nests deeper than {max_depth} levels", "yaml-depth")
+                raise Overgrown(node.start_mark, f"nests deeper than {max_depth} levels", "yaml-depth")
             done[key] = (size, depth)
             continue
         if key in done:
             continue
+        if isinstance(node, yaml.ScalarNode) and len(node.value) > max_scalar:
+            raise Overgrown(node.start_mark, f"a value of {len(node.value):,} characters, beyond the "
+                            f"yaml-scalar limit of {max_scalar:,}", "yaml-scalar")
         if key in open_:
-            raise Overgrown(node, "an alias refers to the node that contains it", None)
+            raise Overgrown(node.start_mark, "an alias refers to the node that contains it", None)
         open_.add(key)
         stack.append((node, True))
         stack.extend((k, False) for k in kids if id(k) not in done)

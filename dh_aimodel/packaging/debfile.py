@@ -42,8 +42,6 @@ R = TypeVar("R")
 HEAD_KEEP = 8 * 1024 * 1024
 TAIL_KEEP = 8 * 1024 * 1024
 CHUNK = 1024 * 1024
-#: Small text files read from the package (copyright, README.aimodel, overrides).
-TEXT_CAP = 4 * 1024 * 1024
 AR_MAGIC = b"!<arch>\n"
 
 
@@ -382,13 +380,13 @@ class _TarStream:
         else:
             raw = _DECOMPRESSORS[suffix](io.BufferedReader(_Window(f, m.size, m.offset), CHUNK))
         self.budget = _Budgeted(raw, budget, limit, what, display)
-        self.display = display
+        self.display, self.member = display, m.name
         try:
             self.tar = tarfile.open(fileobj=io.BufferedReader(self.budget, CHUNK), mode="r|",
                                     tarinfo=_BoundedInfo)
         except _DAMAGED as exc:
             self.close()
-            raise _damaged(display, exc) from exc
+            raise _damaged(display, exc, m.name) from exc
         except LimitExceeded:
             self.close()
             raise
@@ -401,7 +399,7 @@ class _TarStream:
             try:
                 info = self.tar.next()
             except _DAMAGED as exc:
-                raise _damaged(self.display, exc) from exc
+                raise _damaged(self.display, exc, self.member) from exc
             if info is None:
                 return
             self.tar.members.clear()  # type: ignore[attr-defined]
@@ -422,8 +420,8 @@ def _read_control(deb: Path, f: BinaryIO, m: ArMember, display: str) -> dict[str
                         f"{m.name} expands beyond the control limit of {shown('control')}")
     try:
         for info in stream:
-            if _normalise(info.name) == "control" and info.isfile() and info.size <= TEXT_CAP:
-                data = stream.tar.extractfile(info).read(TEXT_CAP)  # type: ignore[union-attr]
+            if _normalise(info.name) == "control" and info.isfile() and info.size <= active().text:
+                data = stream.tar.extractfile(info).read()  # type: ignore[union-attr]
                 return dict(Deb822(data.decode("utf-8", "replace").splitlines()))
     finally:
         stream.close()
@@ -608,8 +606,8 @@ def _read_data(stream: _TarStream, out: DebContents[R], examine: Callable[[Membe
             # Most members are small: one read takes the whole of them.
             first = fh.read(min(info.size, CHUNK)) or b""
             head = first[:SNIFF_BYTES]
-            if wanted_text(name) and info.size <= TEXT_CAP:
-                first = out.texts[name] = first + (fh.read(TEXT_CAP) or b"")
+            if wanted_text(name) and info.size <= active().text:
+                first = out.texts[name] = first + (fh.read() or b"")
             base = name.rpartition("/")[2]  # not PurePosixPath: this runs for every member
             scanner = EmbeddedScanner(name, info.size) if first[:4] == ELF_MAGIC else None
             if not (looks_like_model(head, base) or may_hold_pickles(head, base)
@@ -655,8 +653,8 @@ def _keep(out: DebContents[R], examined: R | None) -> None:
 _DAMAGED = (tarfile.TarError, EOFError, OSError, ValueError, zlib.error, lzma.LZMAError)
 
 
-def _damaged(display: str, exc: BaseException) -> PackagingError:
-    return PackagingError(f"data.tar is damaged: {exc}", Pos(display, 1, 1))
+def _damaged(display: str, exc: BaseException, member: str = "data.tar") -> PackagingError:
+    return PackagingError(f"{member} is damaged: {exc}", Pos(display, 1, 1))
 
 
 class _Guarded(io.RawIOBase):

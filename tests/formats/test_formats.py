@@ -21,12 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dh_aimodel.core import declaration
+from dh_aimodel.core import declaration, limits
 from dh_aimodel.formats import (
     EXTENSIONS,
     FINDING_CODES,
     FORMATS,
-    HEADER_CAP,
     PICKLE_OPCODES,
     SNIFF_BYTES,
     Finding,
@@ -472,12 +471,53 @@ def test_safetensors_header_length_2_63_is_truncated_not_allocated() -> None:
     assert "9223372036854775808" in meta.findings[0].message
 
 
-def test_safetensors_header_over_the_cap(tmp_path: Path) -> None:
+@pytest.fixture
+def default_limits():
+    """The limits are the process's: a test that sets them puts the defaults back."""
+    yield limits
+    limits.configure([], {})
+
+
+def test_safetensors_header_over_the_model_header_limit(tmp_path: Path, default_limits) -> None:
+    cap = limits.active().model_header
     path = tmp_path / "big.safetensors"
     with open(path, "wb") as f:
-        f.write(struct.pack("<Q", HEADER_CAP + 1) + b"{")
-        f.truncate(HEADER_CAP + 64)  # sparse: the header length fits in the file
-    assert codes(read_metadata(path, "safetensors")) == ["header-too-large"]
+        f.write(struct.pack("<Q", cap + 1) + b"{")
+        f.truncate(cap + 64)  # sparse: the header length fits in the file
+    meta = read_metadata(path, "safetensors")
+    assert codes(meta) == ["header-too-large"]
+    assert "raise it with --limit model-header=N" in meta.findings[0].message
+
+
+def test_the_model_header_limit_reaches_the_readers(tmp_path: Path, default_limits) -> None:
+    """--limit model-header lowers (and raises) what every reader takes into memory."""
+    default_limits.configure(["model-header=64"], {})
+    assert codes(meta_of(GOOD_ST, "safetensors")) == ["header-too-large"]
+    path = tmp_path / "m.pt"
+    path.write_bytes(TORCH_ZIP)
+    assert codes(read_metadata(path, "pytorch-zip")) == ["header-too-large"]
+    default_limits.configure(["model-header=1M"], {})
+    assert codes(meta_of(GOOD_ST, "safetensors")) == []
+
+
+def test_safetensors_header_of_too_many_items_is_not_parsed() -> None:
+    """[{},{},...] would make a dict of every three bytes: counted before the parse."""
+    from dh_aimodel.formats.safetensors import SAFETENSORS_MAX_ITEMS
+
+    raw = b'{"a": [' + b"{}," * SAFETENSORS_MAX_ITEMS + b"{}]}"
+    meta = meta_of(struct.pack("<Q", len(raw)) + raw, "safetensors")
+    assert codes(meta) == ["header-too-large"]
+    assert "JSON items" in meta.findings[0].message
+
+
+def test_safetensors_header_that_is_not_json_is_not_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "m.safetensors"
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", 50 << 20) + b"[")
+        f.truncate(60 << 20)
+    meta = read_metadata(path, "safetensors")
+    assert codes(meta) == ["bad-header"]
+    assert "does not start with '{'" in meta.findings[0].message
 
 
 @pytest.mark.parametrize(("data", "code", "text"), [
@@ -518,6 +558,8 @@ def test_gguf_string_length_2_62() -> None:
     (gguf([kv_string("a", "b"), kv_string("a", "c")]), "bad-header"),                # duplicate key
     (b"GGUF\x09\x00\x00\x00" + bytes(16), "bad-header"),
     (b"GGU", "truncated"),
+    (gguf([kv_string("a", "b")], tensors=2**40), "truncated"),  # no room for the tensor infos
+    (gguf([], tensors=2**64 - 1), "truncated"),
 ])
 def test_gguf_problems(data: bytes, code: str) -> None:
     assert code in codes(meta_of(data, "gguf"))
@@ -530,10 +572,25 @@ def test_gguf_problems(data: bytes, code: str) -> None:
     (pb(1, 9) + b"\xff" * 11, "bad-header"),                 # endless varint
     (pb(1, 9) + varint(3 << 3 | 3), "bad-header"),           # group wire type
     (pb(1, 9) + pb(14, b"\x0a\xff\x01"), "truncated"),       # entry overruns itself
+    (pb(1, 9) + pb(14, pb(3, 1) * 65), "bad-header"),        # entry of too many fields
+    (pb(1, 9) + pb(8, b"".join(pb(n, 1) for n in range(3, 100_000))), "bad-header"),
     (b"\x00", "bad-header"),
 ])
 def test_onnx_problems(data: bytes, code: str) -> None:
     assert code in codes(meta_of(data, "onnx"))
+
+
+def test_gguf_tensor_infos_that_fit_are_accepted() -> None:
+    """A tensor count within what the file can hold is no finding (the infos are not read)."""
+    assert codes(meta_of(gguf([kv_string("a", "b")], tensors=1) + bytes(24), "gguf")) == []
+
+
+def test_onnx_metadata_value_is_cut_before_it_is_decoded() -> None:
+    from dh_aimodel.formats import FIELD_CAP
+
+    meta = meta_of(pb(1, 9) + pb(14, pb(1, b"notes") + pb(2, "é".encode() * FIELD_CAP * 4)),
+                   "onnx")
+    assert meta.fields["notes"] == "é" * FIELD_CAP + "…"
 
 
 def test_tflite_offsets_outside_the_file() -> None:
@@ -742,8 +799,11 @@ def test_iter_pickles_respects_the_zip_directory_caps(tmp_path: Path, monkeypatc
     monkeypatch.setattr(formats, "ZIP_MAX_MEMBERS", 3)
     assert list(iter_pickles(path)) == []
     monkeypatch.setattr(formats, "ZIP_MAX_MEMBERS", 4)
-    monkeypatch.setattr(formats, "HEADER_CAP", 100)
-    assert list(iter_pickles(path)) == []
+    try:
+        limits.configure(["model-header=100"], {})
+        assert list(iter_pickles(path)) == []
+    finally:
+        limits.configure([], {})
 
 
 def test_iter_pickles_reads_a_deb_member_like_a_file(tmp_path: Path) -> None:

@@ -46,15 +46,15 @@ def problem(text: str) -> str:
 
 @pytest.mark.parametrize("anchors", [8, 1000, 10_000])
 def test_an_alias_bomb_under_an_x_key_is_refused_where_it_grows(anchors):
-    # a6, on line 9, stands for 9**7 = 4.8 million laughs: the first beyond 2,000,000 nodes.
+    # a5, on line 8, stands for 9**6 = 531,441 laughs: the first beyond 250,000 nodes.
     assert problem(laughs(anchors)) == (
-        "debian/aimodel.yaml:9:7: expands to more than 2,000,000 nodes through its aliases; "
+        "debian/aimodel.yaml:8:7: expands to more than 250,000 nodes through its aliases; "
         "accepted: a declaration as in aimodel.yaml(5); raise it with --limit yaml-nodes=N "
         "or AIMODEL_LIMITS=yaml-nodes=N")
 
 
 def test_below_the_limit_the_same_aliases_are_read():
-    assert load_text(laughs(6)).extras["x-bomb"]["a5"][0][0][0][0][0][0] == "lol"
+    assert load_text(laughs(5)).extras["x-bomb"]["a4"][0][0][0][0][0] == "lol"
 
 
 def test_raising_the_limit_lets_a_large_expansion_through():
@@ -104,6 +104,46 @@ def test_deep_nesting_on_the_pure_python_parser_is_one_error():
     assert "nests" in problem(text)
 
 
+def test_more_nodes_than_the_limit_are_refused_before_they_are_composed():
+    text = "format: 1\nx-many:\n" + "".join(f"  k{i}: v\n" for i in range(130_000))
+    assert problem(text).startswith(
+        "debian/aimodel.yaml:125000:12: more than 250,000 nodes; accepted: a declaration as in "
+        "aimodel.yaml(5); raise it with --limit yaml-nodes=N")
+
+
+def test_a_key_repeated_100000_times_is_one_line():
+    text = "format: 1\nmodels:\n" + textwrap.indent(MODEL, "  ") + "x-k: v\n" * 100_000
+    assert problem(text) == ("debian/aimodel.yaml:21:1: top level: duplicate key 'x-k'; each "
+                             "key may appear once (and 99,998 more times)")
+
+
+def test_beyond_50_different_problems_the_rest_are_counted():
+    text = "format: 1\nmodels:\n" + textwrap.indent(MODEL, "  ") + "".join(
+        f"k{i}: v\n" for i in range(80))
+    with pytest.raises(DeclarationError) as exc:
+        load_text(text)
+    problems = [str(p) for p in exc.value.problems]
+    assert len(problems) == 51
+    assert "top level: unknown key 'k0'" in problems[0]
+    assert problems[-1] == ("debian/aimodel.yaml:70:1: 30 more problems not shown; fix these "
+                            "and run again")
+
+
+@pytest.mark.parametrize(("text", "where", "char"), [
+    ("format: 1\nmodels: [\x00]\n", "2:10", "'\\x00'"),
+    ("format: 1\n\x07\n", "2:1", "'\\x07'")])
+def test_a_forbidden_character_is_one_line_at_its_place(text, where, char):
+    assert problem(text) == (f"debian/aimodel.yaml:{where}: not valid YAML: the character "
+                             f"{char} is not allowed; accepted: printable Unicode text as in "
+                             "aimodel.yaml(5)")
+
+
+def test_a_value_beyond_yaml_scalar_is_refused():
+    text = "format: 1\nmodels:\n" + textwrap.indent(MODEL, "  ").replace(
+        "name: m", "name: " + "m" * 70_000, 1)
+    assert "a value of 70,000 characters, beyond the yaml-scalar limit of 65,536" in problem(text)
+
+
 def test_a_declaration_beyond_yaml_bytes_is_refused_unread(tmp_path):
     path = tmp_path / "aimodel.yaml"
     path.write_bytes(b"format: 1\n" + b"#" * (16 << 20))
@@ -122,7 +162,7 @@ def test_dh_aimodel_refuses_the_alias_bomb_in_a_build_in_one_line(tmp_path):
     elapsed = time.monotonic() - started
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr.splitlines() == [
-        "dh_aimodel: error: debian/aimodel.yaml:9:7: expands to more than 2,000,000 nodes "
+        "dh_aimodel: error: debian/aimodel.yaml:8:7: expands to more than 250,000 nodes "
         "through its aliases; accepted: a declaration as in aimodel.yaml(5); raise it with "
         "--limit yaml-nodes=N or AIMODEL_LIMITS=yaml-nodes=N"]
     assert elapsed < 1.0, elapsed  # issue 17: "in under a second"
