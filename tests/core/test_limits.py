@@ -79,3 +79,12 @@ def test_the_man_page_lists_every_limit_with_its_default():
     assert _man_defaults() == {name: limits.shown(name, getattr(limits.Limits(),
                                                                 name.replace("-", "_")))
                                for name in limits.Limits.names()}
+
+
+def test_aimodel_yaml_5_states_the_declaration_limits_of_this_version():
+    text = (MAN.parent / "aimodel.yaml.5").read_text()
+    notes = text[text.index(".SH NOTES ON THE CONTRACT"):]
+    d = limits.Limits()
+    for value in (limits.shown("yaml-bytes", d.yaml_bytes), f"{d.yaml_nodes:,} nodes",
+                  f"{d.yaml_depth} levels", limits.shown("yaml-scalar", d.yaml_scalar)):
+        assert value in notes, value
