@@ -44,6 +44,11 @@ from debian.debian_support import Version
 from dh_aimodel.formats import families
 from dh_aimodel.formats.families import RECOGNISE_BYTES, Candidate, Recognised
 
+#: tests/data holds upstream sources that tools run as data (the peer pickle
+#: scanners' test suites, tests/data/pickle-peers): never collected, nor
+#: imported by --doctest-modules.
+collect_ignore = ["data"]
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 EXAMPLE_NAMES = ("free-model", "toxic-candy", "non-free-licence", "runtime-download")

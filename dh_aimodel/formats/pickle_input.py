@@ -28,6 +28,30 @@ class _Stop(Exception):
         self.message = message
 
 
+class _Unreadable(OSError):
+    """A stream that cannot be read, and the finding code that says why.
+
+    Raised by the streams :func:`~dh_aimodel.formats.iter_pickles` hands out
+    for a zip member it cannot open (``encrypted``, or ``malformed`` for a
+    member whose headers zipfile refuses): the pickle is there, unchecked.
+    """
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+def _read_error(e: Exception, pos: int) -> _Stop:
+    """The finding for a failed read: a damaged zip member (a CRC that does not
+    match, a header that lies) is ``malformed``, like a damaged stream."""
+    import zipfile
+
+    if isinstance(e, _Unreadable):
+        return _Stop(e.code, f"{e} (byte {pos})")
+    code = "malformed" if isinstance(e, zipfile.BadZipFile) else "unreadable"
+    return _Stop(code, f"reading failed at byte {pos}: {e}")
+
+
 class _Input:
     """Reads from the scanned stream; I/O and decompression errors become _Stop."""
 
@@ -51,7 +75,7 @@ class _Input:
         try:
             data = self.stream.read(n)
         except Exception as e:  # noqa: BLE001 - decompressors raise many types
-            raise _Stop("unreadable", f"reading failed at byte {self.pos}: {e}") from None
+            raise _read_error(e, self.pos) from None
         if self.pos < self.HEAD:
             self.head += data[:self.HEAD - self.pos]
         self.pos += len(data)
@@ -79,7 +103,7 @@ class _Input:
                             raise _Stop("truncated", f"stream ends inside {what} at byte {self.pos}")
                         return None
         except Exception as e:  # noqa: BLE001
-            raise _Stop("unreadable", f"reading failed at byte {self.pos}: {e}") from None
+            raise _read_error(e, self.pos) from None
         if not line.endswith(b"\n"):
             raise _Stop("truncated", f"stream ends inside {what} at byte {self.pos}")
         return line[:-1]

@@ -11,6 +11,7 @@ modelled size of the structure for the load-bomb budget.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -178,3 +179,123 @@ def _opcodes() -> tuple[_Op | None, ...]:
         table[ord(info.code)] = _Op(info.name, None if info.arg is None else info.arg.n,
                                     _SPECIAL.get(info.name, _GENERIC), to_mark, pops, pushes)
     return tuple(table)
+
+
+# -- is a file's head a pickle? ----------------------------------------------------------
+
+#: A module or attribute path, as GLOBAL and INST name them.
+_DOTTED: Final = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+#: Opcodes that show a head is a pickle once reached: imports, calls, the end.
+_DECISIVE: Final = frozenset({_GLOBAL, _STACK_GLOBAL, _INST, _OBJ, _REDUCE, _STOP})
+
+
+def pickle_head(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes) parses as the start of a pickle.
+
+    For pickles of protocol 0 and 1, which have no magic number: their
+    opcodes are printable and text files start with the same bytes, so a
+    name cannot be the only sign (``x.bin`` may hold one).  The head must
+    parse opcode by opcode, the stack and memo simulated as far as their
+    sizes (nothing is popped that was not pushed, nothing read from the memo
+    that was not stored, imports name dotted identifiers, no two imports
+    back to back as no pickler writes them, ``PROTO`` 2-5 first or not at
+    all), and reach an import, a call or ``STOP`` before the head ends.  Text fails within a few bytes: most
+    letters are opcodes whose argument or operands a sentence does not
+    have.  Bounded by ``len(head)``; never raises.
+    """
+    table = _opcodes()
+    if not head or table[head[0]] is None:
+        return False
+    pos, depth, marks, memo = 0, 0, [0], 0
+    decisive = False
+    previous = -1
+    while pos < len(head):
+        op = table[head[pos]]
+        if op is None:
+            return False
+        pos += 1
+        arg = _head_argument(op, head, pos)
+        if arg is None:  # the argument runs past the head: judge what was seen
+            return decisive
+        value, pos = arg
+        if value is False:
+            return False
+        if op.kind in (_GLOBAL, _INST) and previous in (_GLOBAL, _INST):
+            return False
+        if op.kind == _PROTO and not (pos == 2 and isinstance(value, int) and 2 <= value <= 5):
+            return False  # picklers write PROTO 2-5, first
+        previous = op.kind
+        decisive = decisive or op.kind in _DECISIVE
+        if op.kind == _MARK:
+            marks.append(depth)
+            continue
+        if op.kind in (_GET, _PUT, _MEMOIZE):
+            index = value if isinstance(value, int) else memo
+            if op.kind == _GET and index >= memo:
+                return False
+            if op.kind != _GET and depth <= marks[-1]:
+                return False
+            memo = max(memo, index + 1)
+            depth += op.kind == _GET
+        elif op.kind == _DUP:
+            if depth <= marks[-1]:
+                return False
+            depth += 1
+        elif op.to_mark:
+            if len(marks) == 1:
+                return False
+            top = marks.pop()
+            if top - marks[-1] < op.pops:
+                return False
+            depth = top - op.pops + len(op.pushes)
+        elif op.kind == _POP and depth == marks[-1] and len(marks) > 1:
+            depth = marks.pop()  # POP of a MARK
+        else:
+            if depth - marks[-1] < op.pops:
+                return False
+            depth += len(op.pushes) - op.pops
+        if op.kind == _STOP:
+            return depth == 0 and len(marks) == 1
+    return decisive
+
+
+def _head_argument(op: _Op, head: bytes, pos: int) -> tuple[object, int] | None:
+    """``op``'s argument at ``pos`` of ``head`` and the position after it; None
+    when it runs past the head, ``False`` as the value when it is invalid."""
+    n = op.arg
+    if n is None:
+        return None, pos
+    if n >= 0:
+        if pos + n > len(head):
+            return None
+        return int.from_bytes(head[pos:pos + n], "little"), pos + n
+    if n == _UP_TO_NEWLINE:
+        end = head.find(b"\n", pos)
+        if end < 0:
+            return None
+        line = head[pos:end]
+        if op.kind in (_GLOBAL, _INST):
+            second = head.find(b"\n", end + 1)
+            if second < 0:
+                return None
+            name = head[end + 1:second]
+            named = _DOTTED.fullmatch(line) and _DOTTED.fullmatch(name)
+            return (None if named else False), second + 1
+        if op.kind in (_GET, _PUT) or op.name in ("INT", "LONG"):
+            digits = line[:-1] if op.name == "LONG" and line.endswith(b"L") else line
+            if not digits.lstrip(b"-").isdigit():
+                return False, end + 1
+            return (int(digits) if op.kind in (_GET, _PUT) else None), end + 1
+        if op.name == "STRING" and not (len(line) >= 2 and line[:1] in (b"'", b'"')
+                                        and line[-1:] == line[:1]):
+            return False, end + 1
+        return None, end + 1
+    width = {_LEN1: 1, _LEN4: 4, _LEN4U: 4, _LEN8U: 8}[n]
+    if pos + width > len(head):
+        return None
+    length = int.from_bytes(head[pos:pos + width], "little", signed=n == _LEN4)
+    if length < 0:
+        return False, pos
+    if pos + width + length > len(head):
+        return None
+    return None, pos + width + length

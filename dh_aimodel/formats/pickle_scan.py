@@ -47,6 +47,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Final, cast
 
+from dh_aimodel.core import limits
+from dh_aimodel.core.limits import Limits
 from dh_aimodel.formats import Finding, iter_pickles
 from dh_aimodel.formats.pickle_allowlist import classify_global as classify_global
 from dh_aimodel.formats.pickle_input import STRING_CAP as STRING_CAP
@@ -58,21 +60,23 @@ from dh_aimodel.formats.pickle_walk import _Scanner
 #: dozen per tensor; a scikit-learn model some per Python object).
 DEFAULT_LIMIT: Final = 2_000_000
 #: Modelled elements a load may build (:attr:`PickleReport.expansion`)
-#: before it is a load bomb: every element a container gets, every byte
-#: ``bytes(n)`` allocates, every structure counted again at each memo or DUP
-#: reuse.  Without reuse a stream builds at most about one element per
-#: opcode, so this is 50 times what the opcode limit lets a stream write;
-#: doubling a list 27 times by memo reuse reaches it, while real checkpoints
-#: (measured: PyTorch, joblib and scikit-learn ones) stay orders of
-#: magnitude below.
-DEFAULT_BUDGET: Final = 100_000_000
+#: before it is a load bomb, by default: every element a container gets,
+#: every byte ``bytes(n)`` allocates, every structure counted again at each
+#: memo or DUP reuse.  The number is the ``pickle-elements`` limit of
+#: :mod:`dh_aimodel.core.limits` (a scan uses the one in force, raised with
+#: ``--limit pickle-elements=N``).  Without reuse a stream builds at most
+#: about one element per opcode, so it is 50 times what the opcode limit
+#: lets a stream write; doubling a list 27 times by memo reuse reaches it,
+#: while real checkpoints (measured: PyTorch, joblib and scikit-learn ones)
+#: stay orders of magnitude below.
+DEFAULT_BUDGET: Final = Limits().pickle_elements
 
 
 # -- public entry points --------------------------------------------------------
 
 
 def scan_pickle(stream: BinaryIO, limit: int = DEFAULT_LIMIT, *,
-                tentative: bool = False, budget: int = DEFAULT_BUDGET) -> PickleReport:
+                tentative: bool = False, budget: int | None = None) -> PickleReport:
     """Walk the pickle stream(s) in ``stream`` and report imports and calls.
 
     Reads from the stream's current position; walks at most ``limit``
@@ -81,8 +85,10 @@ def scan_pickle(stream: BinaryIO, limit: int = DEFAULT_LIMIT, *,
     may be plain data that only starts like a pickle; then only imports
     known to run code and unresolvable imports are reported, no findings
     about the stream's shape and no load bomb.  ``budget``: see
-    :data:`DEFAULT_BUDGET`.
+    :data:`DEFAULT_BUDGET`; by default the ``pickle-elements`` limit in force.
     """
+    if budget is None:
+        budget = limits.active().pickle_elements
     scanner = _Scanner(stream, limit, tentative, budget)
     scanner.run()
     return scanner.report()

@@ -21,6 +21,7 @@ from dh_aimodel.formats.numpy import (
     _member_npy_header,
     _NpyHeader,
 )
+from dh_aimodel.formats.pickle_input import _Unreadable
 from dh_aimodel.formats.sniff import (
     _MAYBE_PICKLE_MEMBER_NAMES,
     _NPY_MAGIC,
@@ -85,13 +86,15 @@ def _decompressor(head: bytes, f: BinaryIO) -> BinaryIO:
 
 
 class _Broken:
-    """A stream that fails on first read: the scanner reports why, as a finding."""
+    """A stream that fails on first read: the scanner reports why, as a finding
+    of code ``code`` (``encrypted``, ``malformed``)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, code: str, reason: str) -> None:
+        self._code = code
         self._reason = reason
 
     def read(self, n: int = -1) -> bytes:
-        raise OSError(self._reason)
+        raise _Unreadable(self._code, self._reason)
 
     readline = read
 
@@ -196,14 +199,15 @@ def _zip_pickles(zf: zipfile.ZipFile) -> Iterator[PickleStream]:
         named = lower.endswith(PICKLE_NAMES)
         if info.flag_bits & 1:  # read_metadata reports every encrypted member of a model
             if named:
-                broken = _Broken(f"{name}: encrypted member")
+                broken = _Broken("encrypted", f"{name}: encrypted member")
                 yield PickleStream(name, cast(BinaryIO, broken), False)
             continue
         try:
             member = zf.open(info)
         except errors as e:
             if named:
-                yield PickleStream(name, cast(BinaryIO, _Broken(f"{name}: {e}")), False)
+                broken = _Broken("malformed", f"{name}: zipfile cannot open it: {e}")
+                yield PickleStream(name, cast(BinaryIO, broken), False)
             continue
         with member:
             cap = min(info.file_size, PICKLE_MEMBER_CAP)

@@ -19,6 +19,7 @@ from typing import Final
 
 from dh_aimodel.formats.gnubg import gnubg_head
 from dh_aimodel.formats.nnue import nnue_head
+from dh_aimodel.formats.pickle_opcodes import pickle_head
 from dh_aimodel.formats.sphinx import sphinx_head
 
 #: How many leading bytes :func:`sniff` needs.  Every magic number and
@@ -135,16 +136,19 @@ def _file_pickle(head: bytes, ext: str) -> bool | None:
 
     Under a pickle name (:data:`PICKLE_NAMES`) any first opcode and joblib's
     compressed framing count, even a PROTO that no pickler writes but the
-    unpickler reads (0, 1).  Under any other name only PROTO 2-5 and a valid
-    opcode do, as protocol 0/1 pickles start with a printable byte that
-    begins text files too.  The walk is sure under a name pickles have (a
-    pickle name or a checkpoint name such as ``.bin``); under another name the
-    bytes may be data that starts so by chance, and the walk is tentative.
+    unpickler reads (0, 1).  Under any other name PROTO 2-5 and a valid
+    opcode do, and a head that parses as a pickle
+    (:func:`~dh_aimodel.formats.pickle_opcodes.pickle_head`: protocol 0/1
+    pickles start with a printable byte that begins text files too, so the
+    first byte alone does not tell).  The walk is sure under a name pickles
+    have (a pickle name or a checkpoint name such as ``.bin``); under another
+    name the bytes may be data that starts so by chance, and the walk is
+    tentative.
     """
     if ext in PICKLE_NAMES and head and (
             head[0] in PICKLE_OPCODES or _is_compressed_pickle(head)):
         return False
-    if _starts_like_pickle(head):
+    if _starts_like_pickle(head) or pickle_head(head):
         return ext not in _PICKLE_EXTENSIONS
     return None
 
@@ -155,7 +159,8 @@ def may_hold_pickles(head: bytes, name: str) -> bool:
     Cheap enough for every file of a package, and wider than
     :func:`looks_like_model`: a zip (other than a code or document archive,
     :data:`_NOT_PICKLE_ZIPS`), a NumPy array, or a file that
-    :func:`_file_pickle` takes for a pickle.  Used to choose the files whose
+    :func:`_file_pickle` takes for a pickle, by name or by content (a
+    protocol 0 pickle named ``x.bin`` too).  Used to choose the files whose
     pickles are scanned for security; it says nothing about being a model.
     :func:`iter_pickles` then decides which of their streams are pickles.
 
