@@ -72,6 +72,13 @@ def _pyyaml_only(text: str) -> bool:
                for m in _BLOCK_HEADER.finditer(text))
 
 
+def _loader(text: str) -> type:
+    """libyaml's loader where it reads ``text`` as PyYAML's parser does, else PyYAML's."""
+    if _CYaml12Loader is not None and not _pyyaml_only(text):
+        return _CYaml12Loader
+    return Yaml12Loader
+
+
 def compose(text: str) -> yaml.Node | None:
     """The node tree of ``text`` as PyYAML's :class:`Yaml12Loader` composes it, quickly.
 
@@ -81,7 +88,7 @@ def compose(text: str) -> yaml.Node | None:
     recurses once per nesting level, so a text nested deeper than Python's
     stack is refused as :class:`NestedTooDeep` (libyaml's is iterative).
     """
-    if _CYaml12Loader is not None and not _pyyaml_only(text):
+    if _loader(text) is _CYaml12Loader:
         try:
             return yaml.compose(text, Loader=_CYaml12Loader)
         except yaml.YAMLError:
@@ -127,14 +134,17 @@ def check_size(text: str, max_nodes: int) -> None:
     """
     if _node_bound(text) <= max_nodes:
         return
-    loader = _CYaml12Loader if _CYaml12Loader is not None else Yaml12Loader
     count = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)):
-            count += 1
-            if count > max_nodes:
-                raise Overgrown(event.start_mark, f"more than {max_nodes:,} nodes",
-                                "yaml-nodes")
+    try:
+        for event in yaml.parse(text, Loader=_loader(text)):
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent,
+                                  yaml.AliasEvent)):
+                count += 1
+                if count > max_nodes:
+                    raise Overgrown(event.start_mark, f"more than {max_nodes:,} nodes",
+                                    "yaml-nodes")
+    except yaml.YAMLError:
+        return  # not YAML before the limit: compose reports it, at its own position
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
