@@ -51,8 +51,9 @@ class Limits:
     #: Bytes of debian/aimodel.yaml.
     yaml_bytes: int = 16 * MIB
     #: Nodes of the declaration, and once every alias is expanded (1,000
-    #: models are some 60,000; composing costs some 300 bytes a node).
-    yaml_nodes: int = 250_000
+    #: models are some 60,000; composing and reading cost some 450 bytes a
+    #: node, so 150,000 stay within 128 MiB).
+    yaml_nodes: int = 150_000
     #: Nesting of mappings and sequences in the declaration.
     yaml_depth: int = 64
     #: Characters of one value in the declaration (a name, a URL, notes).
